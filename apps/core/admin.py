@@ -1,0 +1,1 @@
+# core has no models of its own to administer; admin branding is set in CoreConfig.ready().

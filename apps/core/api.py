@@ -1,0 +1,69 @@
+"""API plumbing shared by every app: pagination and the one error shape.
+
+Every 4xx body is `{"detail": str, "code": str, "errors": {field: [messages]}}`.
+"""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from rest_framework import exceptions
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class StandardPagination(PageNumberPagination):
+    """`?page=` and `?page_size=` (capped at 100); body has count, next, previous, results."""
+
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+def _flatten(detail: Any) -> list[str]:
+    if isinstance(detail, dict):
+        return [f"{k}: {m}" for k, v in detail.items() for m in _flatten(v)]
+    if isinstance(detail, list):
+        return [m for item in detail for m in _flatten(item)]
+    return [str(detail)]
+
+
+def _field_errors(detail: Any) -> dict[str, list[str]]:
+    if isinstance(detail, dict):
+        return {str(field): _flatten(messages) for field, messages in detail.items()}
+    return {"non_field_errors": _flatten(detail)}
+
+
+def _first_code(exc: exceptions.APIException) -> str:
+    default = exc.default_code
+    codes = exc.get_codes()
+    while isinstance(codes, dict | list):
+        if not codes:
+            return default
+        codes = next(iter(codes.values())) if isinstance(codes, dict) else codes[0]
+    return str(codes)
+
+
+def error_body(detail: str, code: str, errors: dict[str, list[str]] | None = None) -> dict[str, Any]:
+    return {"detail": detail, "code": code, "errors": errors or {}}
+
+
+def exception_handler(exc: Exception, context: dict) -> Response | None:
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None or not isinstance(exc, exceptions.APIException):
+        return response
+    if isinstance(exc, exceptions.ValidationError):
+        errors = _field_errors(exc.detail)
+        first = next(iter(errors.items()), ("", ["Invalid input."]))
+        label = "" if first[0] == "non_field_errors" else f"{first[0]}: "
+        response.data = error_body(f"Invalid input. {label}{first[1][0]}", _first_code(exc), errors)
+    else:
+        detail = exc.detail
+        message = str(detail) if not isinstance(detail, dict | list) else "; ".join(_flatten(detail))
+        response.data = error_body(message, _first_code(exc))
+    return response

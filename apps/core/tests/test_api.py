@@ -1,0 +1,81 @@
+import pytest
+import yaml
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from openapi_spec_validator import validate
+from rest_framework import generics, serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.test import APIRequestFactory
+
+from apps.core.api import StandardPagination
+
+
+class _GroupSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(min_length=3)
+
+    class Meta:
+        model = Group
+        fields = ("id", "name")
+
+
+class _GroupList(generics.ListCreateAPIView):
+    queryset = Group.objects.order_by("pk")
+    serializer_class = _GroupSerializer
+    pagination_class = StandardPagination
+    permission_classes = (AllowAny,)
+    authentication_classes = ()
+
+
+@pytest.mark.django_db
+def test_validation_errors_use_the_one_error_shape():
+    request = APIRequestFactory().post("/x/", {"name": "ab"}, format="json")
+    response = _GroupList.as_view()(request)
+    assert response.status_code == 400
+    assert set(response.data) == {"detail", "code", "errors"}
+    assert response.data["code"] == "min_length"
+    assert response.data["errors"]["name"] == ["Ensure this field has at least 3 characters."]
+    assert "name" in response.data["detail"]
+
+
+def test_an_unknown_api_url_is_a_json_404_in_the_error_shape(client):
+    response = client.get("/api/v1/no-such-thing/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found.", "code": "not_found", "errors": {}}
+
+
+@pytest.mark.django_db
+def test_pagination_caps_page_size_at_100():
+    Group.objects.bulk_create([Group(name=f"group {i:03}") for i in range(130)])
+    response = _GroupList.as_view()(APIRequestFactory().get("/x/", {"page_size": 500}))
+    assert response.status_code == 200
+    assert set(response.data) == {"count", "next", "previous", "results"}
+    assert response.data["count"] == 133  # plus the three role groups
+    assert len(response.data["results"]) == 100
+    assert "page=2" in response.data["next"]
+
+
+@pytest.mark.django_db
+def test_a_page_past_the_end_is_a_404_in_the_error_shape():
+    response = _GroupList.as_view()(APIRequestFactory().get("/x/", {"page": 99}))
+    assert response.status_code == 404
+    assert response.data["code"] == "not_found"
+    assert response.data["errors"] == {}
+
+
+@pytest.mark.django_db
+def test_the_schema_is_valid_openapi_3(client, tmp_path):
+    response = client.get("/api/schema/")
+    assert response.status_code == 200
+    schema = yaml.safe_load(response.content)
+    assert schema["openapi"].startswith("3.")
+    validate(schema)
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml"))
+
+
+def test_api_docs_serve_their_assets_locally(client):
+    response = client.get("/api/docs/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in html
+    assert "cdn" not in html.lower()
+    assert client.get("/api/redoc/").status_code == 200

@@ -1,0 +1,77 @@
+"""The media library: one `Asset` per stored file, with derived renditions."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.models import TimeStampedModel
+
+
+def asset_upload_to(instance: "Asset", filename: str) -> str:
+    """A random key, never the uploaded name (which is kept only as `original_name`)."""
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    key = uuid.uuid4().hex
+    return f"assets/{key[:2]}/{key}.{ext[:8]}"
+
+
+class Asset(TimeStampedModel):
+    class Kind(models.TextChoices):
+        IMAGE = "image", _("Image")
+        AUDIO = "audio", _("Audio")
+        VIDEO = "video", _("Video")
+        DOCUMENT = "document", _("Document")
+        OTHER = "other", _("Other")
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", _("Public")
+        PRIVATE = "private", _("Private")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        PROCESSING = "processing", _("Processing")
+        READY = "ready", _("Ready")
+        NOT_PROCESSED = "not_processed", _("Not processed")
+        FAILED = "failed", _("Failed")
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assets")
+    kind = models.CharField(max_length=16, choices=Kind.choices, db_index=True)
+    file = models.FileField(max_length=255, upload_to=asset_upload_to)
+    original_name = models.CharField(max_length=255, blank=True)
+    mime_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    duration = models.FloatField(null=True, blank=True, help_text=_("Seconds, for audio and video."))
+    alt_text = models.CharField(_("alt text"), max_length=300, blank=True)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    visibility = models.CharField(max_length=8, choices=Visibility.choices, default=Visibility.PUBLIC)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+        constraints = [models.UniqueConstraint(fields=("owner", "sha256"), name="media_asset_owner_sha256_unique")]
+
+    def __str__(self) -> str:
+        return self.title or self.original_name or f"Asset {self.pk}"
+
+
+class Rendition(models.Model):
+    """A derived file: a resized image, a watermarked copy, a video poster..."""
+
+    asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="renditions")
+    spec = models.CharField(max_length=40, help_text=_("e.g. w360.webp, w720.jpg, wm-w1280.webp, poster"))
+    file = models.FileField(max_length=255)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    mime_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=("asset", "spec"), name="media_rendition_asset_spec_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.asset_id}:{self.spec}"
