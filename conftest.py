@@ -75,3 +75,23 @@ def celery_worker_on_redis(settings):
             yield worker
     finally:
         app.conf.update(saved)
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    """A local S3 (moto in server mode on 127.0.0.1, ephemeral port) for tests of the S3 code paths.
+
+    Code under test talks to it over HTTP through boto3/django-storages, as it would to AWS.
+    """
+    import os
+
+    from moto.server import ThreadedMotoServer
+
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        os.environ.setdefault(name, "testing")
+    os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
