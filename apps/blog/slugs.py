@@ -10,10 +10,8 @@ def slug_from_text(*texts: str | None, max_length: int = 80) -> str:
     for text in texts:
         if not text:
             continue
-        slug = slugify(text)
-        if not slug:
-            # lazy_pinyin keeps non-Chinese runs as they are, so mixed titles stay readable.
-            slug = slugify(" ".join(lazy_pinyin(text)))
+        # lazy_pinyin transliterates Chinese and keeps other runs as they are ("Go 语言" → "go-yu-yan").
+        slug = slugify(" ".join(lazy_pinyin(text)))
         if slug:
             return slug[:max_length].strip("-")
     return ""
