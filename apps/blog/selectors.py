@@ -123,7 +123,7 @@ def post_list_related(*, post: Post, limit: int = 4) -> list[Post]:
         .order_by("-shared_tags", "-published_at", "-id")
         .defer(*HEAVY_POST_FIELDS)
     )
-    return list(qs.select_related("cover", "section")[:limit])
+    return list(_with_relations(qs)[:limit])
 
 
 def user_can_read_post(*, user: Any, post: Post) -> bool:
