@@ -41,6 +41,10 @@ class SlugMixin(models.Model):
         abstract = True
 
     def save(self, *args: Any, **kwargs: Any) -> None:
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "slug" not in update_fields:
+            super().save(*args, **kwargs)  # a partial save (e.g. a status flip) leaves the slug alone
+            return
         explicit = self.slug
         for attempt in range(5):
             base = slug_from_text(explicit, *self.slug_sources(), max_length=self.slug_max_length)
@@ -125,16 +129,29 @@ class RenderedBodyMixin(models.Model):
     class Meta:
         abstract = True
 
-    def render_bodies(self) -> None:
+    def render_bodies(self, update_fields: Any = None) -> list[str]:
+        """Render every language; returns the derived fields set (none when a partial save skips bodies)."""
         from .rendering import render_markdown
 
+        if update_fields is not None and not any(f.startswith("body") for f in update_fields):
+            return []
+        derived = []
         for language in LANGUAGE_CODES:
             suffix = lang_suffix(language)
             result = render_markdown(getattr(self, f"body_{suffix}") or "", language=language)
             setattr(self, f"body_html_{suffix}", result.html)
+            derived.append(f"body_html_{suffix}")
             if hasattr(self, f"toc_html_{suffix}"):
                 setattr(self, f"toc_html_{suffix}", result.toc_html)
                 setattr(self, f"reading_time_{suffix}", result.reading_time)
+                derived += [f"toc_html_{suffix}", f"reading_time_{suffix}"]
+        return derived
+
+    def save_rendered(self, save: Any, *args: Any, **kwargs: Any) -> None:
+        derived = self.render_bodies(kwargs.get("update_fields"))
+        if derived and kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], *derived}
+        save(*args, **kwargs)
 
 
 class Post(SlugMixin, RenderedBodyMixin, TimeStampedModel):
@@ -204,8 +221,7 @@ class Post(SlugMixin, RenderedBodyMixin, TimeStampedModel):
         return self.title or self.slug
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        self.render_bodies()
-        super().save(*args, **kwargs)
+        self.save_rendered(super().save, *args, **kwargs)
 
     def slug_sources(self) -> list[str]:
         return [self.title_en, self.title_zh_hans]
@@ -303,8 +319,7 @@ class Project(SlugMixin, RenderedBodyMixin, TimeStampedModel):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.currency = (self.currency or "USD").upper()
-        self.render_bodies()
-        super().save(*args, **kwargs)
+        self.save_rendered(super().save, *args, **kwargs)
 
     def slug_sources(self) -> list[str]:
         return [self.title_en, self.title_zh_hans]

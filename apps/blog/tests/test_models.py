@@ -170,3 +170,14 @@ def test_project_body_is_rendered_and_currency_upper_cased():
 
 def test_section_types_are_the_five_the_site_knows():
     assert set(Section.Type.values) == {"blog", "projects", "board", "friends", "about"}
+
+
+def test_a_partial_save_of_the_body_also_stores_its_rendering(django_assert_max_num_queries):
+    post = PostFactory(body_en="old")
+    post.body_en = "## New heading"
+    post.save(update_fields=["body_en"])
+    post.refresh_from_db()
+    assert 'id="new-heading"' in post.body_html_en
+    post.status = Post.Status.ARCHIVED
+    with django_assert_max_num_queries(1):  # no slug lookup, no rendering
+        post.save(update_fields=["status"])
