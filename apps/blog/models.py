@@ -32,7 +32,7 @@ class SlugMixin(models.Model):
     """A unique ASCII slug made from the English title, else the pinyin of the Chinese one.
 
     An editor may type a slug; a taken one gets a `-2`, `-3`… suffix. Two writers racing for the
-    same slug both succeed: the loser of the unique index retries with the next free suffix.
+    same slug both succeed: the loser of the unique index retries with a short random suffix.
     """
 
     slug_max_length = 80
@@ -48,14 +48,17 @@ class SlugMixin(models.Model):
         explicit = self.slug
         for attempt in range(5):
             base = slug_from_text(explicit, *self.slug_sources(), max_length=self.slug_max_length)
-            self.slug = unique_slug(type(self), base, exclude_pk=self.pk, max_length=self.slug_max_length)
+            if attempt == 0:
+                self.slug = unique_slug(type(self), base, exclude_pk=self.pk, max_length=self.slug_max_length)
+            else:
+                # A concurrent writer took it; our transaction's snapshot may not even show that row.
+                self.slug = f"{(base or 'item')[: self.slug_max_length - 6]}-{secrets.token_hex(2)}"
             try:
                 with transaction.atomic():
                     super().save(*args, **kwargs)
                 return
-            except IntegrityError:
-                taken = type(self)._default_manager.filter(slug=self.slug).exclude(pk=self.pk).exists()
-                if not taken or attempt == 4:
+            except IntegrityError as exc:
+                if "slug" not in str(exc).lower() or attempt == 4:
                     raise
 
     def slug_sources(self) -> list[str]:

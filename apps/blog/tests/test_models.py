@@ -181,3 +181,19 @@ def test_a_partial_save_of_the_body_also_stores_its_rendering(django_assert_max_
     post.status = Post.Status.ARCHIVED
     with django_assert_max_num_queries(1):  # no slug lookup, no rendering
         post.save(update_fields=["status"])
+
+
+def test_a_slug_taken_by_a_concurrent_writer_is_retried_instead_of_failing():
+    from django.db.models.signals import pre_save
+
+    def concurrent_writer(sender, instance, **kwargs):
+        if instance.slug == "race" and not Post.objects.filter(slug="race").exists():
+            Post.objects.bulk_create([Post(title_en="Other writer", slug="race")])  # lands between check and insert
+
+    pre_save.connect(concurrent_writer, sender=Post, dispatch_uid="race")
+    try:
+        post = PostFactory(title_en="Race")
+    finally:
+        pre_save.disconnect(dispatch_uid="race", sender=Post)
+    assert post.pk
+    assert post.slug.startswith("race-")
