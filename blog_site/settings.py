@@ -338,3 +338,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False}},
 }
+
+# --- blog ---------------------------------------------------------------------------------------
+BLOG_PREVIEW_LINK_DAYS = 7  # default lifetime of a draft preview link
+# Hosts whose links are not "external" (no rel="noopener nofollow"); SITE_URL's host is always one.
+BLOG_INTERNAL_HOSTS = [h for h in ALLOWED_HOSTS if not h.startswith(".")]
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    # Tidiness only: readers already see a scheduled post at its time (published_at <= now).
+    "blog-scheduled-posts-flip": {"task": "apps.blog.tasks.scheduled_posts_flip", "schedule": 300.0},
+}

@@ -1,1 +1,454 @@
-# Models arrive with the blog issue.
+"""The blog's data: sections, tags, posts, projects, revisions, access grants and preview links.
+
+Bilingual fields are registered in `translation.py`; django-modeltranslation adds a column per
+language (`title_en`, `title_zh_hans`, …) and makes `post.title` read the active language with a
+fallback to the other one.
+"""
+
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.models import TimeStampedModel
+
+from .slugs import slug_from_text, unique_slug
+
+LANGUAGE_CODES = tuple(code for code, _name in settings.LANGUAGES)  # ("en", "zh-hans")
+
+
+def lang_suffix(language: str) -> str:
+    """`zh-hans` → `zh_hans`: the suffix modeltranslation uses for its columns."""
+    return language.replace("-", "_")
+
+
+class SlugMixin(models.Model):
+    """A unique ASCII slug made from the English title, else the pinyin of the Chinese one.
+
+    An editor may type a slug; a taken one gets a `-2`, `-3`… suffix. Two writers racing for the
+    same slug both succeed: the loser of the unique index retries with a short random suffix.
+    """
+
+    slug_max_length = 80
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "slug" not in update_fields:
+            super().save(*args, **kwargs)  # a partial save (e.g. a status flip) leaves the slug alone
+            return
+        explicit = self.slug
+        for attempt in range(5):
+            base = slug_from_text(explicit, *self.slug_sources(), max_length=self.slug_max_length)
+            if attempt == 0:
+                self.slug = unique_slug(type(self), base, exclude_pk=self.pk, max_length=self.slug_max_length)
+            else:
+                # A concurrent writer took it; our transaction's snapshot may not even show that row.
+                self.slug = f"{(base or 'item')[: self.slug_max_length - 6]}-{secrets.token_hex(2)}"
+            try:
+                with transaction.atomic():
+                    super().save(*args, **kwargs)
+                return
+            except IntegrityError as exc:
+                if "slug" not in str(exc).lower() or attempt == 4:
+                    raise
+
+    def slug_sources(self) -> list[str]:
+        raise NotImplementedError
+
+
+class Section(SlugMixin, TimeStampedModel):
+    class Type(models.TextChoices):
+        BLOG = "blog", _("Blog")
+        PROJECTS = "projects", _("Projects")
+        BOARD = "board", _("Message board")
+        FRIENDS = "friends", _("Friends")
+        ABOUT = "about", _("About")
+
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    type = models.CharField(_("type"), max_length=16, choices=Type.choices, default=Type.BLOG, db_index=True)
+    name = models.CharField(_("name"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True, blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+    seo_title = models.CharField(_("SEO title"), max_length=200, blank=True)
+    seo_description = models.CharField(_("SEO description"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        ordering = ("order", "id")
+
+    def __str__(self) -> str:
+        return self.name or self.slug
+
+    def slug_sources(self) -> list[str]:
+        return [self.name_en, self.name_zh_hans]
+
+    def clean(self) -> None:
+        super().clean()
+        node, seen = self.parent, set()
+        while node is not None:
+            if (self.pk is not None and node.pk == self.pk) or node.pk in seen:
+                raise ValidationError({"parent": _("A section cannot be its own ancestor.")})
+            seen.add(node.pk)
+            node = node.parent
+
+
+class Tag(SlugMixin, TimeStampedModel):
+    name = models.CharField(_("name"), max_length=60)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ("slug",)
+
+    def __str__(self) -> str:
+        return self.name or self.slug
+
+    def slug_sources(self) -> list[str]:
+        return [self.name_en, self.name_zh_hans]
+
+
+class IllegalTransition(ValidationError):
+    """A status move the publishing workflow does not allow (e.g. archived → scheduled)."""
+
+
+class RenderedBodyMixin(models.Model):
+    """Renders the Markdown `body` of every language to sanitized HTML (+ TOC, reading time) on save."""
+
+    class Meta:
+        abstract = True
+
+    def render_bodies(self, update_fields: Any = None) -> list[str]:
+        """Render every language; returns the derived fields set (none when a partial save skips bodies)."""
+        from .rendering import render_markdown
+
+        if update_fields is not None and not any(f.startswith("body") for f in update_fields):
+            return []
+        derived = []
+        for language in LANGUAGE_CODES:
+            suffix = lang_suffix(language)
+            result = render_markdown(getattr(self, f"body_{suffix}") or "", language=language)
+            setattr(self, f"body_html_{suffix}", result.html)
+            derived.append(f"body_html_{suffix}")
+            if hasattr(self, f"toc_html_{suffix}"):
+                setattr(self, f"toc_html_{suffix}", result.toc_html)
+                setattr(self, f"reading_time_{suffix}", result.reading_time)
+                derived += [f"toc_html_{suffix}", f"reading_time_{suffix}"]
+        return derived
+
+    def save_rendered(self, save: Any, *args: Any, **kwargs: Any) -> None:
+        derived = self.render_bodies(kwargs.get("update_fields"))
+        if derived and kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], *derived}
+        save(*args, **kwargs)
+
+
+class Post(SlugMixin, RenderedBodyMixin, TimeStampedModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SCHEDULED = "scheduled", _("Scheduled")
+        PUBLISHED = "published", _("Published")
+        ARCHIVED = "archived", _("Archived")
+
+    # Which moves the workflow allows; a move to the same status is a no-op, never an error.
+    TRANSITIONS: dict[str, set[str]] = {
+        Status.DRAFT: {Status.SCHEDULED, Status.PUBLISHED, Status.ARCHIVED},
+        Status.SCHEDULED: {Status.DRAFT, Status.PUBLISHED, Status.ARCHIVED},
+        Status.PUBLISHED: {Status.DRAFT, Status.ARCHIVED},
+        Status.ARCHIVED: {Status.DRAFT, Status.PUBLISHED},
+    }
+
+    slug_max_length = 200
+
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), blank=True)
+    body = models.TextField(_("body (Markdown)"), blank=True)
+    seo_title = models.CharField(_("SEO title"), max_length=200, blank=True)
+    seo_description = models.CharField(_("SEO description"), max_length=300, blank=True)
+    seo_keywords = models.CharField(_("SEO keywords"), max_length=255, blank=True)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True, blank=True)
+    source_language = models.CharField(
+        _("source language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    section = models.ForeignKey(
+        Section, verbose_name=_("section"), null=True, blank=True, on_delete=models.PROTECT, related_name="posts"
+    )
+    tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="posts")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="posts",
+    )
+    cover = models.ForeignKey(
+        "media.Asset", verbose_name=_("cover"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    is_featured = models.BooleanField(_("featured"), default=False)
+    is_premium = models.BooleanField(
+        _("premium"), default=False, help_text=_("Readers without access see the summary and a teaser.")
+    )
+    # Derived on save, per language (see translation.py).
+    reading_time = models.PositiveIntegerField(_("reading time (minutes)"), default=0, editable=False)
+    body_html = models.TextField(_("rendered body"), blank=True, editable=False)
+    toc_html = models.TextField(_("table of contents"), blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+        ordering = ("-published_at", "-id")
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="blog_post_status_pub_idx"),
+            models.Index(fields=["section", "status", "-published_at"], name="blog_post_section_pub_idx"),
+            models.Index(fields=["is_featured", "status", "-published_at"], name="blog_post_featured_pub_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.slug
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.save_rendered(super().save, *args, **kwargs)
+
+    def slug_sources(self) -> list[str]:
+        return [self.title_en, self.title_zh_hans]
+
+    def clean(self) -> None:
+        super().clean()
+        if not getattr(self, f"title_{lang_suffix(self.source_language)}", ""):
+            raise ValidationError(
+                {f"title_{lang_suffix(self.source_language)}": _("Give a title in the source language.")}
+            )
+
+    @property
+    def is_live(self) -> bool:
+        """Published and due: what readers see (a scheduled post goes live at its time, no cron)."""
+        return (
+            self.status in (self.Status.PUBLISHED, self.Status.SCHEDULED)
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    def can_transition_to(self, status: str) -> bool:
+        return status == self.status or status in self.TRANSITIONS.get(self.status, set())
+
+    def transition_to(self, status: str, *, at: Any = None) -> None:
+        """Move to `status` in memory (the caller saves); refuses moves the workflow does not allow.
+
+        Publishing keeps an earlier `published_at` (a re-publish does not bump the date) unless `at`
+        is given; scheduling needs a future `at`.
+        """
+        if status not in self.Status.values:
+            raise IllegalTransition(_("Unknown status “%(status)s”.") % {"status": status}, code="unknown_status")
+        if not self.can_transition_to(status):
+            raise IllegalTransition(
+                _("A post cannot go from %(old)s to %(new)s.") % {"old": self.status, "new": status},
+                code="illegal_transition",
+            )
+        now = timezone.now()
+        if status == self.Status.SCHEDULED:
+            if at is None or at <= now:
+                raise IllegalTransition(_("A post can only be scheduled for a future time."), code="schedule_in_past")
+            self.published_at = at
+        elif status == self.Status.PUBLISHED:
+            if at is not None:
+                self.published_at = at
+            elif self.published_at is None or self.published_at > now:
+                self.published_at = now
+        self.status = status
+
+
+class Project(SlugMixin, RenderedBodyMixin, TimeStampedModel):
+    class Type(models.TextChoices):
+        WEB = "web", _("Web")
+        MOBILE = "mobile", _("Mobile")
+        DESKTOP = "desktop", _("Desktop")
+        OTHER = "other", _("Other")
+
+    slug_max_length = 200
+
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    body = models.TextField(_("body (Markdown)"), blank=True)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True, blank=True)
+    type = models.CharField(_("type"), max_length=16, choices=Type.choices, default=Type.WEB)
+    cover = models.ForeignKey(
+        "media.Asset", verbose_name=_("cover"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    repository_url = models.URLField(_("repository URL"), blank=True)
+    demo_url = models.URLField(_("demo URL"), blank=True)
+    section = models.ForeignKey(
+        Section, verbose_name=_("section"), null=True, blank=True, on_delete=models.PROTECT, related_name="projects"
+    )
+    is_published = models.BooleanField(_("published"), default=False, db_index=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    price = models.PositiveIntegerField(_("price (minor units)"), default=0, help_text=_("0 means free."))
+    currency = models.CharField(_("currency"), max_length=3, default="USD")
+    attachment = models.ForeignKey(
+        "media.Asset",
+        verbose_name=_("downloadable attachment"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("A private media asset; only buyers and editors can download it."),
+    )
+    body_html = models.TextField(_("rendered body"), blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        ordering = ("order", "-id")
+        indexes = [models.Index(fields=["is_published", "order"], name="blog_project_pub_order_idx")]
+
+    def __str__(self) -> str:
+        return self.title or self.slug
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.currency = (self.currency or "USD").upper()
+        self.save_rendered(super().save, *args, **kwargs)
+
+    def slug_sources(self) -> list[str]:
+        return [self.title_en, self.title_zh_hans]
+
+    @property
+    def is_for_sale(self) -> bool:
+        return self.price > 0
+
+
+class PostRevision(TimeStampedModel):
+    """A snapshot of a post's editable fields, taken on every save from the admin or the API."""
+
+    post = models.ForeignKey(Post, verbose_name=_("post"), on_delete=models.CASCADE, related_name="revisions")
+    data = models.JSONField(_("snapshot"), default=dict)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("post revision")
+        verbose_name_plural = _("post revisions")
+        ordering = ("-created_at", "-id")
+        indexes = [models.Index(fields=["post", "-created_at"], name="blog_revision_post_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.post_id} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class AccessGrant(TimeStampedModel):
+    """`user` may read this premium post, or download this project's attachment."""
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", _("Granted by an editor")
+        PURCHASE = "purchase", _("Purchase")
+        GIFT = "gift", _("Gift")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="access_grants"
+    )
+    post = models.ForeignKey(
+        Post, verbose_name=_("post"), null=True, blank=True, on_delete=models.CASCADE, related_name="access_grants"
+    )
+    project = models.ForeignKey(
+        Project,
+        verbose_name=_("project"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="access_grants",
+    )
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices, default=Source.MANUAL)
+    reference = models.CharField(_("reference"), max_length=100, blank=True, help_text=_("e.g. an order number."))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("access grant")
+        verbose_name_plural = _("access grants")
+        ordering = ("-created_at",)
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(post__isnull=False) & Q(project__isnull=True))
+                | (Q(post__isnull=True) & Q(project__isnull=False)),
+                name="blog_accessgrant_exactly_one_target",
+            ),
+            # NULLs never collide, so these hold per target kind on SQLite, MariaDB and PostgreSQL alike.
+            models.UniqueConstraint(fields=("user", "post"), name="blog_accessgrant_user_post_unique"),
+            models.UniqueConstraint(fields=("user", "project"), name="blog_accessgrant_user_project_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.post or self.project}"
+
+    def clean(self) -> None:
+        super().clean()
+        if (self.post_id is None) == (self.project_id is None):
+            raise ValidationError(_("Choose either a post or a project, not both and not neither."))
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+def default_preview_expiry() -> Any:
+    return timezone.now() + timedelta(days=settings.BLOG_PREVIEW_LINK_DAYS)
+
+
+def new_preview_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class PreviewLink(TimeStampedModel):
+    """A revocable, expiring link to a draft. The URL carries `key` signed with django.core.signing."""
+
+    post = models.ForeignKey(Post, verbose_name=_("post"), on_delete=models.CASCADE, related_name="preview_links")
+    key = models.CharField(max_length=64, unique=True, default=new_preview_key, editable=False)
+    expires_at = models.DateTimeField(_("expires at"), default=default_preview_expiry)
+    revoked = models.BooleanField(_("revoked"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("preview link")
+        verbose_name_plural = _("preview links")
+        ordering = ("-created_at",)
+
+    def __str__(self) -> str:
+        return f"{self.post} (until {self.expires_at:%Y-%m-%d})"
+
+    @property
+    def is_usable(self) -> bool:
+        return not self.revoked and self.expires_at > timezone.now()
+
+    @property
+    def token(self) -> str:
+        from .services import preview_link_token
+
+        return preview_link_token(link=self)

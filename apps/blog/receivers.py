@@ -1,0 +1,43 @@
+"""Turn model saves and deletes (from services, the admin or a shell) into `content_changed`."""
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from .models import Post, Project, Section, Tag
+from .signals import content_changed
+
+
+def _post_ids(instance: Any) -> list[int]:
+    if isinstance(instance, Post):
+        return [instance.pk]
+    if isinstance(instance, Tag) and instance.pk:
+        return list(instance.posts.values_list("pk", flat=True))
+    if isinstance(instance, Section) and instance.pk:
+        return list(instance.posts.values_list("pk", flat=True))
+    return []
+
+
+def _send(sender: type, instance: Any, post_ids: list[int]) -> None:
+    transaction.on_commit(lambda: content_changed.send(sender=sender, instance=instance, post_ids=post_ids))
+
+
+def _saved(sender: type, instance: Any, **kwargs: Any) -> None:
+    _send(sender, instance, _post_ids(instance))
+
+
+def _deleted(sender: type, instance: Any, **kwargs: Any) -> None:
+    _send(sender, instance, [instance.pk] if isinstance(instance, Post) else [])
+
+
+def _tags_changed(sender: type, instance: Any, action: str, **kwargs: Any) -> None:
+    if action in ("post_add", "post_remove", "post_clear"):
+        _send(type(instance), instance, _post_ids(instance))
+
+
+def connect() -> None:
+    for model in (Post, Project, Section, Tag):
+        post_save.connect(_saved, sender=model, dispatch_uid=f"blog.changed.save.{model.__name__}")
+        post_delete.connect(_deleted, sender=model, dispatch_uid=f"blog.changed.delete.{model.__name__}")
+    m2m_changed.connect(_tags_changed, sender=Post.tags.through, dispatch_uid="blog.changed.tags")

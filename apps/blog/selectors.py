@@ -1,0 +1,244 @@
+"""Reads. Every list is select_related/prefetch_related so query counts stay flat as data grows.
+
+"Live" (what readers see) means: status published, or status scheduled whose time has come, and
+`published_at <= now`. So a scheduled post appears at its time with no cron; the beat task
+`scheduled_posts_flip` only tidies the stored status afterwards.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from .models import LANGUAGE_CODES, AccessGrant, Post, Project, Section, Tag, lang_suffix
+
+# Columns a list never shows: every language's Markdown source, rendered body and TOC.
+_HEAVY = ("body", "body_html", "toc_html")
+HEAVY_POST_FIELDS = (*(f"{name}_{lang_suffix(code)}" for name in _HEAVY for code in LANGUAGE_CODES), *_HEAVY)
+
+
+def live_q(*, now: datetime | None = None, prefix: str = "") -> Q:
+    """The "published" condition, usable on Post or through a relation (`prefix="post__"`)."""
+    now = now or timezone.now()
+    return Q(**{f"{prefix}status__in": (Post.Status.PUBLISHED, Post.Status.SCHEDULED)}) & Q(
+        **{f"{prefix}published_at__lte": now}
+    )
+
+
+def user_is_editor(user: Any) -> bool:
+    """Editors (the group), superusers, or anyone allowed to change posts."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or user.has_perm("blog.change_post"))
+    )
+
+
+def _with_relations(qs: QuerySet[Post]) -> QuerySet[Post]:
+    return qs.select_related("section", "section__parent", "author", "cover").prefetch_related(
+        Prefetch("tags", queryset=Tag.objects.order_by("slug"))
+    )
+
+
+def post_list_published(
+    *,
+    language: str | None = None,
+    section: Section | None = None,
+    include_subsections: bool = True,
+    tag: Tag | None = None,
+    featured: bool | None = None,
+    year: int | None = None,
+    month: int | None = None,
+    light: bool = False,
+) -> QuerySet[Post]:
+    """Live posts, newest first, with section, author, cover and tags loaded.
+
+    `language`: only posts written or translated in that language (a title in it); None keeps
+    every post (pages fall back to the source language). `section` includes its child sections
+    unless `include_subsections=False`. `light=True` defers the bodies (lists never show them).
+    """
+    qs = Post.objects.filter(live_q())
+    if language:
+        column = f"title_{lang_suffix(language)}"
+        qs = qs.exclude(**{f"{column}__isnull": True}).exclude(**{column: ""})
+    if section is not None:
+        ids = section_descendant_ids(section=section) if include_subsections else [section.pk]
+        qs = qs.filter(section_id__in=ids)
+    if tag is not None:
+        qs = qs.filter(tags=tag)
+    if featured is not None:
+        qs = qs.filter(is_featured=featured)
+    if year is not None:
+        qs = qs.filter(published_at__year=year)
+        if month is not None:
+            qs = qs.filter(published_at__month=month)
+    if light:
+        qs = qs.defer(*HEAVY_POST_FIELDS)
+    return _with_relations(qs.order_by("-published_at", "-id"))
+
+
+def post_get_published(*, slug: str) -> Post | None:
+    """The live post with this slug, or None (drafts, scheduled-not-yet, archived: None)."""
+    return _with_relations(Post.objects.filter(live_q(), slug=slug)).first()
+
+
+def post_list_visible(*, user: Any) -> QuerySet[Post]:
+    """Editors see every post in every status; everyone else sees live posts only."""
+    if user_is_editor(user):
+        return _with_relations(Post.objects.order_by("-updated_at", "-id"))
+    return post_list_published()
+
+
+def post_get_visible(*, slug: str, user: Any) -> Post | None:
+    return post_list_visible(user=user).filter(slug=slug).first()
+
+
+def post_prev_next(*, post: Post) -> tuple[Post | None, Post | None]:
+    """The live posts just before and just after `post` in its section (by publication time)."""
+    if post.section_id is None or post.published_at is None:
+        return None, None
+    qs = Post.objects.filter(live_q(), section_id=post.section_id).exclude(pk=post.pk).defer(*HEAVY_POST_FIELDS)
+    at = post.published_at
+    previous = (
+        qs.filter(Q(published_at__lt=at) | Q(published_at=at, pk__lt=post.pk)).order_by("-published_at", "-pk").first()
+    )
+    following = (
+        qs.filter(Q(published_at__gt=at) | Q(published_at=at, pk__gt=post.pk)).order_by("published_at", "pk").first()
+    )
+    return previous, following
+
+
+def post_list_related(*, post: Post, limit: int = 4) -> list[Post]:
+    """Live posts sharing the most tags with `post`, then the newest."""
+    tag_ids = [t.pk for t in post.tags.all()]  # uses the prefetch when there is one
+    if not tag_ids:
+        return []
+    qs = (
+        Post.objects.filter(live_q(), tags__in=tag_ids)
+        .exclude(pk=post.pk)
+        .annotate(shared_tags=Count("tags"))
+        .order_by("-shared_tags", "-published_at", "-id")
+        .defer(*HEAVY_POST_FIELDS)
+    )
+    return list(_with_relations(qs)[:limit])
+
+
+def user_can_read_post(*, user: Any, post: Post) -> bool:
+    """May `user` read the full body? Live free posts: anyone. Premium: editors and grant holders.
+
+    Not-live posts: editors only (preview links are resolved separately).
+    """
+    if user_is_editor(user):
+        return True
+    if not post.is_live:
+        return False
+    if not post.is_premium:
+        return True
+    if user is None or not user.is_authenticated:
+        return False
+    return AccessGrant.objects.filter(user=user, post=post, revoked_at__isnull=True).exists()
+
+
+def user_can_download_project(*, user: Any, project: Project) -> bool:
+    """May `user` download the project's private attachment? Editors, and holders of an active grant."""
+    if user_is_editor(user):
+        return True
+    if user is None or not user.is_authenticated or not project.is_published:
+        return False
+    return AccessGrant.objects.filter(user=user, project=project, revoked_at__isnull=True).exists()
+
+
+def access_grant_list_for_user(*, user: Any) -> QuerySet[AccessGrant]:
+    return AccessGrant.objects.filter(user=user, revoked_at__isnull=True).select_related("post", "project")
+
+
+@dataclass(frozen=True)
+class TranslationStatus:
+    """`status`: "complete" (everything in `language`), "fallback" (some fields shown in
+    `shown_language`), or "missing" (nothing in any language). `missing_fields` are the
+    fields absent in `language`."""
+
+    status: str
+    language: str
+    shown_language: str
+    missing_fields: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def is_fallback(self) -> bool:
+        return self.status == "fallback"
+
+
+TRANSLATED_CHECK_FIELDS = ("title", "summary", "body")
+
+
+def translation_status(*, post: Post, language: str) -> TranslationStatus:
+    """Which language a reader of `language` actually sees for this post, and what is missing."""
+    suffix = lang_suffix(language)
+    others = [post.source_language] + [c for c in LANGUAGE_CODES if c not in (language, post.source_language)]
+    missing = []
+    for name in TRANSLATED_CHECK_FIELDS:
+        if getattr(post, f"{name}_{suffix}", None):
+            continue
+        # A field empty in every language (e.g. no summary) is not "missing" a translation.
+        if any(getattr(post, f"{name}_{lang_suffix(o)}", None) for o in others if o != language):
+            missing.append(name)
+    if not missing:
+        if not getattr(post, f"title_{suffix}", None):
+            return TranslationStatus("missing", language, language)
+        return TranslationStatus("complete", language, language)
+    shown = next((o for o in others if o != language and getattr(post, f"title_{lang_suffix(o)}", None)), language)
+    return TranslationStatus("fallback", language, shown, tuple(missing))
+
+
+def section_list_active(*, type: str | None = None) -> QuerySet[Section]:
+    qs = Section.objects.filter(is_active=True).select_related("parent")
+    return qs.filter(type=type) if type else qs
+
+
+def section_get_active(*, slug: str) -> Section | None:
+    return Section.objects.filter(is_active=True, slug=slug).select_related("parent").first()
+
+
+def section_descendant_ids(*, section: Section) -> list[int]:
+    """`section` and all its active descendants (one query: the tree is small)."""
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id in Section.objects.filter(is_active=True).values_list("pk", "parent_id"):
+        children.setdefault(parent_id, []).append(pk)
+    ids, stack = [], [section.pk]
+    while stack:
+        pk = stack.pop()
+        if pk in ids:
+            continue
+        ids.append(pk)
+        stack.extend(children.get(pk, []))
+    return ids
+
+
+def tag_get(*, slug: str) -> Tag | None:
+    return Tag.objects.filter(slug=slug).first()
+
+
+def tag_list_used() -> QuerySet[Tag]:
+    """Tags with at least one live post, with `post_count`."""
+    return (
+        Tag.objects.annotate(post_count=Count("posts", filter=live_q(prefix="posts__"), distinct=True))
+        .filter(post_count__gt=0)
+        .order_by("slug")
+    )
+
+
+def project_list_published() -> QuerySet[Project]:
+    return Project.objects.filter(is_published=True).select_related("cover", "section").order_by("order", "-id")
+
+
+def project_get_published(*, slug: str) -> Project | None:
+    return project_list_published().filter(slug=slug).first()
+
+
+def project_list_visible(*, user: Any) -> QuerySet[Project]:
+    if user_is_editor(user):
+        return Project.objects.select_related("cover", "section", "attachment").order_by("order", "-id")
+    return project_list_published()

@@ -1,0 +1,38 @@
+import time
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from apps.blog.models import Post
+from apps.blog.tasks import scheduled_posts_flip
+
+from .factories import PostFactory
+
+
+@pytest.mark.django_db
+def test_the_flip_task_publishes_only_due_scheduled_posts():
+    due = PostFactory(status=Post.Status.SCHEDULED, published_at=timezone.now() - timedelta(minutes=1))
+    later = PostFactory(scheduled=True)
+    assert scheduled_posts_flip() == 1
+    assert scheduled_posts_flip() == 0
+    due.refresh_from_db()
+    later.refresh_from_db()
+    assert (due.status, later.status) == (Post.Status.PUBLISHED, Post.Status.SCHEDULED)
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_the_flip_task_runs_through_a_real_worker(celery_worker_on_redis):
+    post = PostFactory(status=Post.Status.SCHEDULED, published_at=timezone.now() - timedelta(minutes=1))
+    scheduled_posts_flip.delay()
+    # Watch the database rather than a result backend: the worker's write is what matters.
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and Post.objects.get(pk=post.pk).status == Post.Status.SCHEDULED:
+        time.sleep(0.1)
+    assert Post.objects.get(pk=post.pk).status == Post.Status.PUBLISHED
+
+
+def test_the_flip_task_is_on_the_beat_schedule(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["blog-scheduled-posts-flip"]
+    assert entry["task"] == scheduled_posts_flip.name
