@@ -69,12 +69,23 @@ def celery_worker_on_redis(settings):
     worker_db = 10 + int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
     saved = {k: app.conf[k] for k in ("broker_url", "result_backend", "task_always_eager")}
     app.conf.update(broker_url=f"{base}/{worker_db}", result_backend=f"{base}/{worker_db}", task_always_eager=False)
+    _forget_celery_connections(app)
     settings.CELERY_TASK_ALWAYS_EAGER = False
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
             yield worker
     finally:
         app.conf.update(saved)
+        _forget_celery_connections(app)
+
+
+def _forget_celery_connections(app) -> None:
+    """Celery caches the result backend (per thread) and the producer pool: drop them after a config change."""
+    app._local.__dict__.pop("backend", None)
+    app._backend_cache = None
+    app._pool = None  # kombu keeps pools per broker URL; the next use picks the right one
+    if "amqp" in app.__dict__:
+        app.amqp._producer_pool = None
 
 
 @pytest.fixture(scope="session")
