@@ -168,3 +168,40 @@ def asset_where_used(*, asset: Asset, limit: int = 50) -> list[Usage]:
         for obj in model._default_manager.filter(**{relation.field.name: asset})[:limit]:
             usages.append(Usage(model._meta.label_lower, str(model._meta.verbose_name), relation.field.name, obj))
     return usages
+
+
+@dataclass
+class StorageAudit:
+    orphan_files: list[tuple[str, str]] = field(default_factory=list)  # (storage alias, name)
+    missing_assets: list[Asset] = field(default_factory=list)
+
+
+def _walk(storage: Any, directory: str) -> list[str]:
+    try:
+        folders, files = storage.listdir(directory)
+    except (FileNotFoundError, NotImplementedError):
+        return []
+    prefix = f"{directory.rstrip('/')}/" if directory else ""
+    names = [f"{prefix}{name}" for name in files]
+    for folder in folders:
+        names.extend(_walk(storage, f"{prefix}{folder}"))
+    return names
+
+
+def media_storage_audit() -> StorageAudit:
+    """Compare what storage holds under `assets/` and `renditions/` with what the database knows."""
+    from django.core.files.storage import storages
+
+    audit = StorageAudit()
+    known: dict[str, set[str]] = {"default": set(), "private": set()}
+    for asset in Asset.objects.only("id", "file", "visibility").iterator():
+        known[asset.storage_alias].add(asset.file.name)
+        if not asset.storage.exists(asset.file.name):
+            audit.missing_assets.append(asset)
+    for alias, name in Rendition.objects.values_list("storage_alias", "file").iterator():
+        known.setdefault(alias, set()).add(name)
+    for alias, names in known.items():
+        storage = storages[alias]
+        for top in ("assets", "renditions"):
+            audit.orphan_files.extend((alias, name) for name in _walk(storage, top) if name not in names)
+    return audit

@@ -507,3 +507,13 @@ def _process_audio(asset: Asset) -> str:
     asset.duration = duration
     asset.save(update_fields=["duration", "updated_at"])
     return Asset.Status.READY
+
+
+def media_storage_repair(*, report: Any) -> None:
+    """Act on a `selectors.media_storage_audit()`: delete orphan files and the assets whose file is gone."""
+    from django.core.files.storage import storages
+
+    for alias, name in report.orphan_files:
+        storages[alias].delete(name)
+    for asset in report.missing_assets:
+        asset_delete(asset=asset)

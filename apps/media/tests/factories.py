@@ -73,9 +73,10 @@ def wav_bytes(seconds: float = 1.5, rate: int = 8000) -> bytes:
 def mp4_bytes(tmp_path: Path) -> bytes:
     """A real two-second MP4 made by ffmpeg (the Debian package is on every machine of this project)."""
     target = tmp_path / "clip.mp4"
-    subprocess.run(  # noqa: S603 - fixed argument list
-        [shutil.which("ffmpeg") or "ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=size=320x240:rate=10"]
-        + ["-t", "2", "-pix_fmt", "yuv420p", str(target)],
+    source = ("-f", "lavfi", "-i", "testsrc=size=320x240:rate=10")
+    clip = ("-t", "2", "-pix_fmt", "yuv420p", str(target))
+    subprocess.run(
+        [shutil.which("ffmpeg") or "ffmpeg", "-v", "error", "-y", *source, *clip],
         check=True,
         timeout=60,
     )
