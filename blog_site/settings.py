@@ -358,3 +358,6 @@ MEDIA_PRIVATE_URL_EXPIRE = env.int("MEDIA_PRIVATE_URL_EXPIRE", default=300)
 # Video posters and previews need ffmpeg; without it videos are kept and marked "not processed".
 MEDIA_FFMPEG_BINARY = "ffmpeg"
 MEDIA_FFPROBE_BINARY = "ffprobe"
+if AWS_STORAGE_BUCKET_NAME:
+    # Signed URLs of private files: Signature V4 (V2 is refused by newer regions), short-lived.
+    AWS_S3_SIGNATURE_VERSION = env.str("AWS_S3_SIGNATURE_VERSION", default="s3v4")

@@ -187,7 +187,11 @@ class AssetAdmin(TranslationAdmin):
 def thumbnail_html(asset: Asset, width: int = 160) -> str:
     """A small preview: the smallest WebP rendition of an image, a poster for a video, else the kind."""
     renditions = {r.spec: r for r in asset.renditions.all()}
-    preferred = [r for spec, r in sorted(renditions.items()) if spec.startswith("w") and spec.endswith(".webp")]
+    preferred = [
+        r
+        for spec, r in sorted(renditions.items())
+        if spec.startswith("w") and not spec.startswith("wm-") and spec.endswith(".webp")
+    ]
     chosen = min(preferred, key=lambda r: r.width or 0) if preferred else renditions.get("poster.jpg")
     if chosen is not None and asset.visibility == Asset.Visibility.PUBLIC:
         url = chosen.storage.url(chosen.file.name)

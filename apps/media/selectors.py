@@ -125,7 +125,7 @@ def asset_picture(*, asset: Asset, watermark: bool = False) -> Picture | None:
     if asset is None or not asset.file or asset.visibility != Asset.Visibility.PUBLIC or asset.kind != "image":
         return None
     renditions = list(asset.renditions.all())
-    plain = [r for r in renditions if r.spec.startswith("w")]
+    plain = [r for r in renditions if r.spec.startswith("w") and not r.spec.startswith("wm-")]
     marked = [r for r in renditions if r.spec.startswith("wm-")]
     chosen = marked if watermark and settings.MEDIA_WATERMARK_ENABLED and marked else plain
     if not chosen:

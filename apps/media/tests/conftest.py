@@ -4,7 +4,7 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def _media_storage(settings, tmp_path):
+def media_dirs(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "public"
     settings.STORAGES = {
         **settings.STORAGES,

@@ -80,8 +80,12 @@ def test_public_images_get_a_watermark_in_the_top_right_corner_dark_on_a_light_c
     marked = _open(asset.renditions.get(spec="wm-w1280.jpg")).convert("L")
     top_right = (1280 - 300, 0, 1280, 100)
     bottom_left = (0, 860, 300, 960)
-    assert ImageStat.Stat(marked.crop(top_right)).extrema[0][0] < ImageStat.Stat(plain.crop(top_right)).extrema[0][0] - 60
-    assert ImageStat.Stat(marked.crop(bottom_left)).mean == pytest.approx(ImageStat.Stat(plain.crop(bottom_left)).mean, abs=2)
+    assert (
+        ImageStat.Stat(marked.crop(top_right)).extrema[0][0] < ImageStat.Stat(plain.crop(top_right)).extrema[0][0] - 60
+    )
+    assert ImageStat.Stat(marked.crop(bottom_left)).mean == pytest.approx(
+        ImageStat.Stat(plain.crop(bottom_left)).mean, abs=2
+    )
 
 
 def test_the_watermark_is_light_on_a_dark_corner(create):
@@ -107,7 +111,9 @@ def test_an_animated_gif_keeps_a_still_first_frame(create):
     still = _open(asset.renditions.get(spec="w360.webp")).convert("RGB")
     assert getattr(still, "n_frames", 1) == 1
     red, green, blue = still.getpixel((180, 200))
-    assert red > 150 and green < 60 and blue < 60
+    assert red > 150
+    assert green < 60
+    assert blue < 60
 
 
 def test_processing_twice_changes_nothing(create):
@@ -131,7 +137,7 @@ def test_the_same_file_uploaded_twice_by_one_owner_is_one_asset(create):
 
 def test_a_video_gets_a_poster_a_preview_and_its_duration(create, tmp_path):
     asset = create(UserFactory(), mp4_bytes(tmp_path), name="clip.mp4")
-    assert asset.kind == "video" and asset.status == Asset.Status.READY, asset.error
+    assert (asset.kind, asset.status) == ("video", Asset.Status.READY), asset.error
     assert set(asset.renditions.values_list("spec", flat=True)) == {"poster.jpg", "preview.mp4"}
     assert asset.duration == pytest.approx(2.0, abs=0.2)
     assert (asset.width, asset.height) == (320, 240)
@@ -178,29 +184,29 @@ def _stored_files(tmp_path) -> list:
         (b"", "empty.jpg", "empty"),
     ],
 )
-def test_files_whose_content_is_not_allowed_are_refused_before_storage(content, name, code, _media_storage):
+def test_files_whose_content_is_not_allowed_are_refused_before_storage(content, name, code, media_dirs):
     with pytest.raises(ValidationError) as caught:
         services.asset_create(owner=UserFactory(), uploaded_file=upload(content, name))
     assert caught.value.code == code
-    assert _stored_files(_media_storage) == []
+    assert _stored_files(media_dirs) == []
     assert not Asset.objects.exists()
 
 
-def test_an_oversized_image_is_refused(settings, _media_storage):
+def test_an_oversized_image_is_refused(settings, media_dirs):
     settings.MEDIA_MAX_IMAGE_SIZE = 1000
     with pytest.raises(ValidationError, match="too large") as caught:
         services.asset_create(owner=UserFactory(), uploaded_file=upload(image_bytes()))
     assert caught.value.code == "too_large"
-    assert _stored_files(_media_storage) == []
+    assert _stored_files(media_dirs) == []
 
 
-def test_a_decompression_bomb_is_refused(settings, _media_storage):
+def test_a_decompression_bomb_is_refused(settings, media_dirs):
     settings.MEDIA_MAX_IMAGE_PIXELS = 100_000
     bomb = image_bytes(size=(4000, 4000), fmt="PNG", color=(0, 0, 0))  # 16 MP, a few KB compressed
     with pytest.raises(ValidationError) as caught:
         services.asset_create(owner=UserFactory(), uploaded_file=upload(bomb, "bomb.png"))
     assert caught.value.code == "image_too_large"
-    assert _stored_files(_media_storage) == []
+    assert _stored_files(media_dirs) == []
 
 
 def test_a_user_over_quota_is_refused_but_editors_are_unlimited(settings, create, editor):
@@ -241,7 +247,7 @@ def test_deleting_a_user_deletes_their_assets_files(create, django_capture_on_co
     assert not any(storages[alias].exists(name) for alias, name in names)
 
 
-def test_private_files_are_stored_apart_from_public_ones(create, _media_storage):
+def test_private_files_are_stored_apart_from_public_ones(create, media_dirs):
     asset = create(UserFactory(), image_bytes(), visibility=Asset.Visibility.PRIVATE)
-    assert (_media_storage / "private" / asset.file.name).is_file()
-    assert not (_media_storage / "public" / asset.file.name).exists()
+    assert (media_dirs / "private" / asset.file.name).is_file()
+    assert not (media_dirs / "public" / asset.file.name).exists()
