@@ -91,10 +91,22 @@ class AssetAdmin(TranslationAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Asset]:
         return super().get_queryset(request).prefetch_related("renditions")
 
-    def get_fields(self, request: HttpRequest, obj: Asset | None = None) -> Any:
+    def get_fieldsets(self, request: HttpRequest, obj: Asset | None = None) -> Any:
+        texts = ("title_en", "title_zh_hans", "alt_text_en", "alt_text_zh_hans")
         if obj is None:
-            return ("upload", "visibility", "title_en", "title_zh_hans", "alt_text_en", "alt_text_zh_hans")
-        return (*self.readonly_fields, "title_en", "title_zh_hans", "alt_text_en", "alt_text_zh_hans")
+            return ((None, {"fields": ("upload", "visibility", *texts)}),)
+        return (
+            (None, {"fields": ("preview", *texts)}),
+            (_("Processing"), {"fields": ("status", "error", "where_used")}),
+            (
+                _("File"),
+                {
+                    "fields": tuple(
+                        f for f in self.readonly_fields if f not in ("preview", "status", "error", "where_used")
+                    )
+                },
+            ),
+        )
 
     def get_readonly_fields(self, request: HttpRequest, obj: Asset | None = None) -> Any:
         return () if obj is None else self.readonly_fields

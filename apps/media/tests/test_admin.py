@@ -54,6 +54,7 @@ def test_the_change_page_shows_status_error_renditions_and_where_used(staff_clie
     assert "Failed" in page
     assert "w360.webp" in page
     assert "Not used anywhere yet." in page
+    assert 'type="file"' not in page  # the stored file is never replaced in place
 
 
 def test_bulk_delete_in_the_admin_removes_assets_and_files(
