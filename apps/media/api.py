@@ -136,20 +136,27 @@ class AssetViewSet(
         upload = AssetUploadSerializer(data=request.data, context={"request": request})
         upload.is_valid(raise_exception=True)
         data = upload.validated_data
-        with transaction.atomic():
-            assets = [
-                services.asset_create(
-                    owner=request.user,
-                    uploaded_file=uploaded,
-                    visibility=data["visibility"],
-                    alt_text=data["alt_text"],
-                    title=data["title"],
-                    alt_text_zh_hans=data["alt_text_zh_hans"],
-                    title_zh_hans=data["title_zh_hans"],
-                    facts=facts,
-                )
-                for uploaded, facts in zip(data["files"], upload.facts, strict=True)
-            ]
+        assets: list[Asset] = []
+        try:
+            with transaction.atomic():
+                for uploaded, facts in zip(data["files"], upload.facts, strict=True):
+                    asset = services.asset_create(
+                        owner=request.user,
+                        uploaded_file=uploaded,
+                        visibility=data["visibility"],
+                        alt_text=data["alt_text"],
+                        title=data["title"],
+                        alt_text_zh_hans=data["alt_text_zh_hans"],
+                        title_zh_hans=data["title_zh_hans"],
+                        facts=facts,
+                    )
+                    assets.append(asset)
+        except Exception:
+            # The rows rolled back: take the files stored for this batch with them.
+            for asset in assets:
+                if asset._state.adding is False and not Asset.objects.filter(pk=asset.pk).exists():
+                    asset.storage.delete(asset.file.name)
+            raise
         ids = [a.pk for a in assets]
         fresh = sorted(self.get_queryset().filter(pk__in=ids), key=lambda a: ids.index(a.pk))
         return Response(self.get_serializer(fresh, many=True).data, status=status.HTTP_201_CREATED)

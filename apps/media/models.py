@@ -56,6 +56,14 @@ class Asset(TimeStampedModel):
         ordering = ("-created_at",)
         constraints = [models.UniqueConstraint(fields=("owner", "sha256"), name="media_asset_owner_sha256_unique")]
 
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        # Private files live in the "private" storage: point the FieldFile there, so `asset.file.open()`
+        # reads the right place (and on S3 `asset.file.url` is a signed URL). Skipped when `visibility`
+        # was deferred, to avoid a query per row.
+        if self.__dict__.get("visibility") == self.Visibility.PRIVATE:
+            self.file.storage = storages["private"]
+
     def __str__(self) -> str:
         return self.title or self.original_name or f"Asset {self.pk}"
 

@@ -139,3 +139,24 @@ def test_the_private_file_url_is_in_the_api_for_its_owner(api_client, owner, dja
     api_client.force_authenticate(owner)
     body = _post(api_client, [upload(image_bytes())], django_capture_on_commit_callbacks, visibility="private").json()
     assert body[0]["url"].startswith(reverse("media:private-file", kwargs={"token": "x"})[:-1])
+
+
+def test_a_storage_failure_midway_leaves_no_rows_and_no_files(api_client, owner, monkeypatch, media_dirs):
+    from django.core.files.storage import FileSystemStorage
+
+    real_save = FileSystemStorage._save
+    calls = []
+
+    def flaky_save(self, name, content):
+        calls.append(name)
+        if len(calls) == 2:
+            raise OSError("disk full")
+        return real_save(self, name, content)
+
+    monkeypatch.setattr(FileSystemStorage, "_save", flaky_save)
+    api_client.force_authenticate(owner)
+    files = [upload(image_bytes(), "a.jpg"), upload(image_bytes(color=(1, 1, 1)), "b.jpg")]
+    with pytest.raises(OSError, match="disk full"):
+        api_client.post(URL, {"files": files}, format="multipart")
+    assert not Asset.objects.exists()
+    assert not [p for p in media_dirs.rglob("*") if p.is_file()]

@@ -58,3 +58,10 @@ def test_private_files_are_not_served_at_a_public_media_url(private_asset):
     assert selectors.asset_url(asset=private_asset, for_user=None) == ""
     assert selectors.asset_url(asset=private_asset, for_user=UserFactory()) == ""
     assert "/files/private/" in selectors.asset_url(asset=private_asset, for_user=private_asset.owner)
+
+
+def test_a_private_asset_file_opens_from_the_private_storage(private_asset, media_dirs):
+    fresh = Asset.objects.get(pk=private_asset.pk)
+    with fresh.file.open("rb") as fh:
+        assert fh.read(4) == b"%PDF"
+    assert (media_dirs / "private" / fresh.file.name).is_file()
