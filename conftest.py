@@ -95,3 +95,24 @@ def s3_endpoint():
     host, port = server.get_host_and_port()
     yield f"http://{host}:{port}"
     server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _celery_fresh_clients(request):
+    """For tests taking `celery_worker_on_redis`: forget the producer pool and result backend that earlier
+    (eager) tests in this process built from the default settings, so `delay()` publishes to the test
+    broker and `.get()` reads the test result backend. Other tests are untouched."""
+    if "celery_worker_on_redis" not in request.fixturenames:
+        yield
+        return
+    from blog_site.celery import app
+
+    def forget() -> None:
+        app._pool = None
+        app.amqp._producer_pool = None
+        app._backend_cache = None
+        app._local.__dict__.pop("backend", None)
+
+    forget()
+    yield
+    forget()

@@ -8,24 +8,9 @@ from apps.media.models import Asset
 from .factories import UserFactory, image_bytes, upload
 
 
-@pytest.fixture
-def worker_on_redis(celery_worker_on_redis):
-    """The root fixture points the app at the test broker after earlier tests may have built the
-    producer pool for the default URL; drop that pool so `delay()` publishes where the worker listens."""
-    from blog_site.celery import app
-
-    def _reset() -> None:
-        app._pool = None
-        app.amqp._producer_pool = None
-
-    _reset()
-    yield celery_worker_on_redis
-    _reset()
-
-
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
-def test_a_real_worker_makes_the_renditions_from_the_redis_queue(worker_on_redis):
+def test_a_real_worker_makes_the_renditions_from_the_redis_queue(celery_worker_on_redis):
     asset = services.asset_create(owner=UserFactory(), uploaded_file=upload(image_bytes()))
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
