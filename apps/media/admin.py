@@ -153,14 +153,11 @@ class AssetAdmin(TranslationAdmin):
 
     @admin.action(description=_("Process again (renditions, watermark, poster)"))
     def reprocess(self, request: HttpRequest, queryset: QuerySet[Asset]) -> None:
-        from .tasks import asset_process_task
-
-        count = 0
-        for asset in queryset:
-            asset.set_status(Asset.Status.PENDING)
-            asset_process_task.delay(asset.pk)
-            count += 1
-        self.message_user(request, _("%(count)d assets queued for processing.") % {"count": count}, messages.SUCCESS)
+        assets = list(queryset)
+        for asset in assets:
+            services.asset_reprocess(asset=asset)
+        message = _("%(count)d assets queued for processing.") % {"count": len(assets)}
+        self.message_user(request, message, messages.SUCCESS)
 
     @admin.display(description=_("Thumbnail"))
     def thumbnail(self, asset: Asset) -> str:

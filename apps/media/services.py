@@ -7,6 +7,7 @@
   owner's existing asset when the same bytes were uploaded before (owner + SHA-256), stores the file under
   a random key and queues processing when the transaction commits.
 - `asset_update(*, asset, data) -> Asset`: alt text and title, in both languages.
+- `asset_reprocess(*, asset) -> Asset`: queue processing again (watermark settings changed, ffmpeg installed).
 - `asset_delete(*, asset) -> None`: deletes the row; files and renditions leave storage after commit
   (handlers.py), which is also what happens when a cascade (a deleted user) removes assets.
 - `asset_process(*, asset_id) -> Asset | None`: renditions, watermarks, posters, durations. Safe to run twice.
@@ -255,6 +256,15 @@ def asset_update(*, asset: Asset, data: dict[str, str]) -> Asset:
         setattr(asset, field, data[field] or "")
     if changed:
         asset.save(update_fields=[*changed, "updated_at"])
+    return asset
+
+
+def asset_reprocess(*, asset: Asset) -> Asset:
+    """Make the renditions again (after a watermark change, or once ffmpeg is installed), on commit."""
+    from .tasks import asset_process_task
+
+    asset.set_status(Asset.Status.PENDING)
+    transaction.on_commit(lambda: asset_process_task.delay(asset.pk))
     return asset
 
 

@@ -92,3 +92,20 @@ def test_readers_cannot_open_the_media_admin(client, reader):
     client.force_login(reader)
     assert client.get(reverse("admin:media_asset_changelist")).status_code == 302
     assert Group.objects.filter(name="Editors").exists()
+
+
+def test_process_again_remakes_the_watermark_with_new_settings(
+    staff_client, settings, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_WATERMARK_ENABLED = False
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(reverse("admin:media_asset_add"), {"upload": upload(image_bytes()), "visibility": "public"})
+    asset = Asset.objects.get()
+    assert not asset.renditions.filter(spec__startswith="wm-").exists()
+    settings.MEDIA_WATERMARK_ENABLED = True
+    with django_capture_on_commit_callbacks(execute=True):
+        changelist = reverse("admin:media_asset_changelist")
+        staff_client.post(changelist, {"action": "reprocess", "_selected_action": [asset.pk]})
+    asset.refresh_from_db()
+    assert asset.status == "ready"
+    assert asset.renditions.filter(spec="wm-w1280.webp").exists()
