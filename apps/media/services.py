@@ -447,10 +447,12 @@ def _open_stored(asset: Asset) -> Iterator[Any]:
 def _local_path(asset: Asset) -> Iterator[str]:
     """A path ffmpeg can read: the file itself on local storage, a temporary copy otherwise."""
     try:
-        yield asset.storage.path(asset.file.name)
+        local = asset.storage.path(asset.file.name)
+    except NotImplementedError:  # remote storage (S3): work on a temporary copy
+        local = None
+    if local is not None:
+        yield local
         return
-    except NotImplementedError:
-        pass
     with tempfile.NamedTemporaryFile(suffix=Path(asset.file.name).suffix) as tmp, _open_stored(asset) as fh:
         shutil.copyfileobj(fh, tmp)
         tmp.flush()

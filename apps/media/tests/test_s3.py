@@ -125,3 +125,14 @@ def test_deleting_an_asset_removes_its_objects_from_s3(s3, django_capture_on_com
     with django_capture_on_commit_callbacks(execute=True):
         services.asset_delete(asset=asset)
     assert _keys(client, bucket) == set()
+
+
+def test_a_video_on_s3_is_processed_from_a_temporary_copy(s3, tmp_path, django_capture_on_commit_callbacks):
+    from .factories import mp4_bytes
+
+    client, bucket = s3
+    with django_capture_on_commit_callbacks(execute=True):
+        asset = services.asset_create(owner=UserFactory(), uploaded_file=upload(mp4_bytes(tmp_path), "clip.mp4"))
+    asset.refresh_from_db()
+    assert asset.status == Asset.Status.READY, asset.error
+    assert asset.renditions.get(spec="poster.jpg").file.name in _keys(client, bucket)
