@@ -6,6 +6,9 @@ router = DefaultRouter()
 
 # --- core / health have plain views; apps register below ---
 # media
+from apps.media.api import AssetViewSet  # noqa: E402 - kept under its app line for clean merges
+
+router.register("media", AssetViewSet, basename="media-asset")
 # accounts
 # blog
 # community

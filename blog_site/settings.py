@@ -348,3 +348,26 @@ CELERY_BEAT_SCHEDULE = {
     # Tidiness only: readers already see a scheduled post at its time (published_at <= now).
     "blog-scheduled-posts-flip": {"task": "apps.blog.tasks.scheduled_posts_flip", "schedule": 300.0},
 }
+
+# --- media ---------------------------------------------------------------------------------------
+_MB = 1024 * 1024
+# Upload limits per kind, checked before anything reaches storage.
+MEDIA_MAX_IMAGE_SIZE = env.int("MEDIA_MAX_IMAGE_MB", default=20) * _MB
+MEDIA_MAX_VIDEO_SIZE = env.int("MEDIA_MAX_VIDEO_MB", default=200) * _MB
+MEDIA_MAX_OTHER_SIZE = env.int("MEDIA_MAX_OTHER_MB", default=50) * _MB
+# Per-user storage quota; users allowed to change any asset (editors, admins) are unlimited.
+MEDIA_USER_QUOTA = env.int("MEDIA_USER_QUOTA_MB", default=500) * _MB
+# Pillow's decompression-bomb limit: images with more pixels are refused.
+MEDIA_MAX_IMAGE_PIXELS = env.int("MEDIA_MAX_IMAGE_PIXELS", default=50_000_000)
+MEDIA_RENDITION_WIDTHS = (360, 720, 1280)
+MEDIA_WATERMARK_ENABLED = env.bool("MEDIA_WATERMARK_ENABLED", default=True)
+MEDIA_WATERMARK_TEXT = env.str("MEDIA_WATERMARK_TEXT", default="") or SITE_NAME
+MEDIA_WATERMARK_OPACITY = env.float("MEDIA_WATERMARK_OPACITY", default=0.6)
+# Lifetime of a signed URL of a private file (local storage; S3 uses AWS_QUERYSTRING_EXPIRE).
+MEDIA_PRIVATE_URL_EXPIRE = env.int("MEDIA_PRIVATE_URL_EXPIRE", default=300)
+# Video posters and previews need ffmpeg; without it videos are kept and marked "not processed".
+MEDIA_FFMPEG_BINARY = "ffmpeg"
+MEDIA_FFPROBE_BINARY = "ffprobe"
+if AWS_STORAGE_BUCKET_NAME:
+    # Signed URLs of private files: Signature V4 (V2 is refused by newer regions), short-lived.
+    AWS_S3_SIGNATURE_VERSION = env.str("AWS_S3_SIGNATURE_VERSION", default="s3v4")

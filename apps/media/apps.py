@@ -5,3 +5,12 @@ class MediaConfig(AppConfig):
     name = "apps.media"
     label = "media"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete
+
+        from . import handlers
+        from .models import Asset, Rendition
+
+        post_delete.connect(handlers.asset_deleted, sender=Asset, dispatch_uid="media_asset_deleted")
+        post_delete.connect(handlers.rendition_deleted, sender=Rendition, dispatch_uid="media_rendition_deleted")

@@ -3,6 +3,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.files.storage import Storage, storages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -55,8 +56,46 @@ class Asset(TimeStampedModel):
         ordering = ("-created_at",)
         constraints = [models.UniqueConstraint(fields=("owner", "sha256"), name="media_asset_owner_sha256_unique")]
 
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        # Private files live in the "private" storage: point the FieldFile there, so `asset.file.open()`
+        # reads the right place (and on S3 `asset.file.url` is a signed URL). Skipped when `visibility`
+        # was deferred, to avoid a query per row.
+        if self.__dict__.get("visibility") == self.Visibility.PRIVATE:
+            self.file.storage = storages["private"]
+
     def __str__(self) -> str:
         return self.title or self.original_name or f"Asset {self.pk}"
+
+    @property
+    def storage_alias(self) -> str:
+        """Private files live in the "private" storage and are only reached through signed URLs."""
+        return "private" if self.visibility == self.Visibility.PRIVATE else "default"
+
+    @property
+    def storage(self) -> Storage:
+        return storages[self.storage_alias]
+
+    @property
+    def is_public_image(self) -> bool:
+        return self.kind == self.Kind.IMAGE and self.visibility == self.Visibility.PUBLIC
+
+    # Status moves a processing run may make; anything else is a bug and is refused.
+    _TRANSITIONS = {
+        Status.PENDING: {Status.PROCESSING, Status.READY, Status.NOT_PROCESSED, Status.FAILED},
+        Status.PROCESSING: {Status.READY, Status.NOT_PROCESSED, Status.FAILED, Status.PENDING},
+        Status.FAILED: {Status.PROCESSING, Status.PENDING},
+        Status.NOT_PROCESSED: {Status.PROCESSING, Status.PENDING},
+        Status.READY: {Status.PROCESSING, Status.PENDING},
+    }
+
+    def set_status(self, status: str, error: str = "") -> None:
+        """Move to `status` (saved at once, with `error`); an illegal move raises ValueError."""
+        if status != self.status and status not in self._TRANSITIONS[self.Status(self.status)]:
+            raise ValueError(f"Asset {self.pk}: cannot go from {self.status} to {status}.")
+        self.status = status
+        self.error = error[:2000]
+        self.save(update_fields=["status", "error", "updated_at"])
 
 
 class Rendition(models.Model):
@@ -69,9 +108,15 @@ class Rendition(models.Model):
     height = models.PositiveIntegerField(null=True, blank=True)
     mime_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField(default=0)
+    # Which of STORAGES holds the file (the asset's at the time), so a cascade can delete it without the asset.
+    storage_alias = models.CharField(max_length=16, default="default")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=("asset", "spec"), name="media_rendition_asset_spec_unique")]
 
     def __str__(self) -> str:
         return f"{self.asset_id}:{self.spec}"
+
+    @property
+    def storage(self) -> Storage:
+        return storages[self.storage_alias]

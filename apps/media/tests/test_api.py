@@ -1,0 +1,162 @@
+import pytest
+from django.urls import reverse
+
+from apps.media.models import Asset
+
+from .factories import UserFactory, image_bytes, upload
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/media/"
+
+
+@pytest.fixture
+def owner():
+    return UserFactory()
+
+
+def _post(client, files, django_capture_on_commit_callbacks, **data):
+    with django_capture_on_commit_callbacks(execute=True):
+        return client.post(URL, {"files": files, **data}, format="multipart")
+
+
+def test_a_user_uploads_several_files_at_once_and_sees_urls_and_status(
+    api_client, owner, django_capture_on_commit_callbacks
+):
+    api_client.force_authenticate(owner)
+    files = [upload(image_bytes(color=(9, 9, 9)), "a.jpg"), upload(image_bytes(fmt="PNG"), "b.png")]
+    response = _post(api_client, files, django_capture_on_commit_callbacks, alt_text="A lake", title="Lake")
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert [a["original_name"] for a in body] == ["a.jpg", "b.png"]
+    assert body[0]["alt_text_en"] == "A lake"
+    assert body[0]["status"] == "pending"
+    detail = api_client.get(f"{URL}{body[0]['id']}/").json()
+    assert detail["status"] == "ready"
+    assert detail["error"] == ""
+    assert detail["url"].startswith("/media/assets/")
+    assert {"w360.webp", "w720.jpg", "wm-w1280.webp"} <= {r["spec"] for r in detail["renditions"]}
+    assert all(r["url"].startswith("/media/renditions/") for r in detail["renditions"])
+
+
+def test_one_bad_file_refuses_the_whole_batch_with_the_error_shape(
+    api_client, owner, django_capture_on_commit_callbacks, media_dirs
+):
+    api_client.force_authenticate(owner)
+    files = [upload(image_bytes(), "ok.jpg"), upload(b"<html><body>hi</body></html>", "fake.jpg")]
+    response = _post(api_client, files, django_capture_on_commit_callbacks)
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "unsupported_type"
+    assert "fake.jpg" in body["errors"]["files"][0]
+    assert body["detail"].startswith("Invalid input. files: fake.jpg")
+    assert not Asset.objects.exists()
+    assert not [p for p in media_dirs.rglob("*") if p.is_file()]
+
+
+def test_anonymous_visitors_cannot_list_or_upload(api_client):
+    assert api_client.get(URL).status_code == 401
+    assert api_client.post(URL, {"files": [upload(image_bytes())]}, format="multipart").status_code == 401
+
+
+def test_users_see_only_their_own_assets_and_editors_see_all(api_client, owner, editor):
+    mine = Asset.objects.create(owner=owner, kind="image", file="assets/x/1.jpg", mime_type="image/jpeg", sha256="1")
+    Asset.objects.create(owner=UserFactory(), kind="image", file="assets/x/2.jpg", mime_type="image/jpeg", sha256="2")
+    api_client.force_authenticate(owner)
+    assert [a["id"] for a in api_client.get(URL).json()["results"]] == [mine.pk]
+    api_client.force_authenticate(editor)
+    assert api_client.get(URL).json()["count"] == 2
+
+
+def test_users_cannot_read_edit_or_delete_someone_elses_asset(api_client, owner):
+    theirs = Asset.objects.create(
+        owner=UserFactory(), kind="image", file="assets/x/2.jpg", mime_type="image/jpeg", sha256="2"
+    )
+    api_client.force_authenticate(owner)
+    assert api_client.get(f"{URL}{theirs.pk}/").status_code == 404
+    assert api_client.patch(f"{URL}{theirs.pk}/", {"alt_text_en": "x"}).status_code == 404
+    assert api_client.delete(f"{URL}{theirs.pk}/").status_code == 404
+    assert Asset.objects.filter(pk=theirs.pk).exists()
+
+
+def test_owners_edit_alt_text_and_title_in_both_languages_but_nothing_else(api_client, owner):
+    asset = Asset.objects.create(owner=owner, kind="image", file="assets/x/1.jpg", mime_type="image/jpeg", sha256="1")
+    api_client.force_authenticate(owner)
+    response = api_client.patch(
+        f"{URL}{asset.pk}/", {"alt_text_en": "A red boat", "alt_text_zh_hans": "一条红船", "kind": "video", "size": 1}
+    )
+    assert response.status_code == 200
+    asset.refresh_from_db()
+    assert (asset.alt_text_en, asset.alt_text_zh_hans, asset.kind, asset.size) == ("A red boat", "一条红船", "image", 0)
+
+
+def test_owners_delete_their_asset_and_its_files(api_client, owner, django_capture_on_commit_callbacks, media_dirs):
+    api_client.force_authenticate(owner)
+    created = _post(api_client, [upload(image_bytes())], django_capture_on_commit_callbacks).json()[0]
+    assert [p for p in media_dirs.rglob("*") if p.is_file()]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert api_client.delete(f"{URL}{created['id']}/").status_code == 204
+    assert not [p for p in media_dirs.rglob("*") if p.is_file()]
+
+
+def test_the_list_filters_by_kind_and_date_and_orders(api_client, editor):
+    owner = UserFactory()
+    a = Asset.objects.create(owner=owner, kind="image", file="a", mime_type="image/jpeg", sha256="1", size=5)
+    b = Asset.objects.create(owner=owner, kind="audio", file="b", mime_type="audio/mpeg", sha256="2", size=9)
+    Asset.objects.filter(pk=a.pk).update(created_at="2026-01-01T00:00:00Z")
+    api_client.force_authenticate(editor)
+    assert [x["id"] for x in api_client.get(URL, {"kind": "audio"}).json()["results"]] == [b.pk]
+    assert [x["id"] for x in api_client.get(URL, {"created_before": "2026-06-01T00:00:00Z"}).json()["results"]] == [
+        a.pk
+    ]
+    assert [x["id"] for x in api_client.get(URL, {"ordering": "-size"}).json()["results"]] == [b.pk, a.pk]
+
+
+def test_the_list_query_count_stays_flat(api_client, editor, django_assert_max_num_queries):
+    owner = UserFactory()
+    for i in range(15):
+        asset = Asset.objects.create(owner=owner, kind="image", file=f"a{i}", mime_type="image/jpeg", sha256=str(i))
+        asset.renditions.create(spec="w360.webp", file=f"r{i}", mime_type="image/webp", width=360)
+    api_client.force_authenticate(editor)
+    with django_assert_max_num_queries(6):
+        assert api_client.get(URL).json()["count"] == 15
+
+
+def test_uploads_are_throttled_with_the_upload_scope(
+    api_client, owner, monkeypatch, django_capture_on_commit_callbacks
+):
+    from rest_framework.throttling import ScopedRateThrottle
+
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {**ScopedRateThrottle.THROTTLE_RATES, "upload": "1/hour"})
+    api_client.force_authenticate(owner)
+    assert _post(api_client, [upload(image_bytes())], django_capture_on_commit_callbacks).status_code == 201
+    second = _post(api_client, [upload(image_bytes(color=(1, 1, 1)))], django_capture_on_commit_callbacks)
+    assert second.status_code == 429
+    assert second.json()["code"] == "throttled"
+    assert api_client.get(URL).status_code == 200  # reading is not an upload
+
+
+def test_the_private_file_url_is_in_the_api_for_its_owner(api_client, owner, django_capture_on_commit_callbacks):
+    api_client.force_authenticate(owner)
+    body = _post(api_client, [upload(image_bytes())], django_capture_on_commit_callbacks, visibility="private").json()
+    assert body[0]["url"].startswith(reverse("media:private-file", kwargs={"token": "x"})[:-1])
+
+
+def test_a_storage_failure_midway_leaves_no_rows_and_no_files(api_client, owner, monkeypatch, media_dirs):
+    from django.core.files.storage import FileSystemStorage
+
+    real_save = FileSystemStorage._save
+    calls = []
+
+    def flaky_save(self, name, content):
+        calls.append(name)
+        if len(calls) == 2:
+            raise OSError("disk full")
+        return real_save(self, name, content)
+
+    monkeypatch.setattr(FileSystemStorage, "_save", flaky_save)
+    api_client.force_authenticate(owner)
+    files = [upload(image_bytes(), "a.jpg"), upload(image_bytes(color=(1, 1, 1)), "b.jpg")]
+    with pytest.raises(OSError, match="disk full"):
+        api_client.post(URL, {"files": files}, format="multipart")
+    assert not Asset.objects.exists()
+    assert not [p for p in media_dirs.rglob("*") if p.is_file()]
