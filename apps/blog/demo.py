@@ -5,7 +5,6 @@ Both are idempotent. Cover images are drawn with Pillow and stored as ready medi
 `demo_image_asset` — a small helper to switch to `apps.media.services.asset_create` once it exists.
 """
 
-import hashlib
 import io
 from datetime import timedelta
 from typing import Any
@@ -16,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
+from apps.media import services as media_services
 from apps.media.models import Asset
 
 from . import services
@@ -61,31 +61,16 @@ def _wrap(text: str, width: int) -> str:
 
 
 def demo_image_asset(*, owner: Any, title_en: str, title_zh_hans: str, hue: int) -> Asset:
-    """A ready, public image Asset (found again by content hash on later runs)."""
+    """A public image Asset made through the media library (renditions, watermark); deduped by content."""
     data = _cover_png(title_en, hue)
-    sha256 = hashlib.sha256(data).hexdigest()
-    existing = Asset.objects.filter(owner=owner, sha256=sha256).first()
-    if existing:
-        return existing
-    asset = Asset(
+    return media_services.asset_create(
         owner=owner,
-        kind=Asset.Kind.IMAGE,
-        original_name=f"cover-{sha256[:8]}.png",
-        mime_type="image/png",
-        size=len(data),
-        sha256=sha256,
-        width=1200,
-        height=630,
-        alt_text_en=f"Cover illustration: {title_en}",
+        uploaded_file=ContentFile(data, name=f"cover-{hue}.png"),
+        alt_text=f"Cover illustration: {title_en}",
         alt_text_zh_hans=f"封面插图：{title_zh_hans}",
-        title_en=title_en,
+        title=title_en,
         title_zh_hans=title_zh_hans,
-        visibility=Asset.Visibility.PUBLIC,
-        status=Asset.Status.READY,
     )
-    asset.file.save(asset.original_name, ContentFile(data), save=False)
-    asset.save()
-    return asset
 
 
 # --- Content ------------------------------------------------------------------------------------

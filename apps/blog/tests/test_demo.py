@@ -14,8 +14,9 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 
-def test_seed_demo_builds_a_bilingual_site_and_is_idempotent(capsys):
-    call_command("seed_demo")
+def test_seed_demo_builds_a_bilingual_site_and_is_idempotent(capsys, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo")  # covers go through the media library: renditions made on commit
     call_command("seed_demo")
     assert "0 posts and 0 projects created" in capsys.readouterr().out
 
@@ -37,6 +38,7 @@ def test_seed_demo_builds_a_bilingual_site_and_is_idempotent(capsys):
 
     cover = Asset.objects.first()
     assert cover.status == Asset.Status.READY
+    assert cover.renditions.filter(spec__endswith=".webp").exists()
     assert cover.file.storage.exists(cover.file.name)
     assert cover.alt_text_en
 
