@@ -7,6 +7,11 @@ router = DefaultRouter()
 # --- core / health have plain views; apps register below ---
 # media
 # accounts
+from apps.accounts.api import AuthViewSet, ProfileViewSet, UserViewSet  # noqa: E402
+
+router.register("users", UserViewSet, basename="user")
+router.register("profiles", ProfileViewSet, basename="profile")
+router.register("auth", AuthViewSet, basename="auth")
 # blog
 # community
 # payments
