@@ -19,6 +19,6 @@ class JWTHeaderOrCookieScheme(OpenApiAuthenticationExtension):
                 "type": "apiKey",
                 "in": "cookie",
                 "name": "inkwell_access",
-                "description": "Browser clients: the same token in an HttpOnly cookie; unsafe methods need X-CSRFToken.",
+                "description": "Browser clients: the same token in an HttpOnly cookie; unsafe methods need CSRF.",
             },
         ]
