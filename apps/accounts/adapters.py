@@ -1,9 +1,11 @@
 """allauth adapters: client IP, e-mails in the recipient's language, signup defaults, OAuth linking."""
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
 from django.http import HttpRequest
@@ -12,6 +14,17 @@ from django.utils import translation
 from apps.core.net import client_ip
 
 from .models import User, normalize_email
+
+
+def _email_from_request(request: HttpRequest | None) -> str:
+    if request is None or request.content_type != "application/json":
+        return ""
+    try:
+        data = json.loads(request.body or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        return ""
+    email = data.get("email") if isinstance(data, dict) else None
+    return normalize_email(email) if isinstance(email, str) else ""
 
 
 @dataclass(frozen=True)
@@ -26,6 +39,15 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def clean_email(self, email: str) -> str:
         return normalize_email(super().clean_email(email))
+
+    def clean_password(self, password: str, user: User | None = None) -> str:
+        """allauth's headless sign-up validates the password without a user, so the "not similar to
+        the e-mail" rule would be skipped; rebuild the would-be user from the request body."""
+        if user is None:
+            email = _email_from_request(context.request)
+            if email:
+                user = User(email=email)
+        return super().clean_password(password, user=user)
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         """Every allauth e-mail goes out in the recipient's preferred language (if we know them)."""

@@ -171,6 +171,9 @@ class AuthViewSet(viewsets.ViewSet):
     throttle_scope = "auth"
     parser_classes = [JSONParser, FormParser]
 
+    def get_authenticate_header(self, request: Request) -> str:
+        return 'Bearer realm="api"'  # so a refused token is a 401, not a 403
+
     def _refresh_from(self, request: Request) -> tuple[str, bool]:
         data = serializers.RefreshSerializer(data=request.data)
         data.is_valid(raise_exception=True)
