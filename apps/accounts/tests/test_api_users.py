@@ -128,7 +128,8 @@ def test_admins_change_roles_and_staff_flags_follow(admin_user, member):
     body = admin.post(f"/api/v1/users/{member.pk}/role/", {"role": "Editors"}).json()
     assert body["role"] == "Editors"
     member.refresh_from_db()
-    assert member.is_staff and not member.is_superuser
+    assert member.is_staff
+    assert not member.is_superuser
     assert list(member.groups.values_list("name", flat=True)) == ["Editors"]
     admin.post(f"/api/v1/users/{member.pk}/role/", {"role": "Admins"})
     member.refresh_from_db()
