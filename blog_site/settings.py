@@ -345,6 +345,7 @@ from datetime import timedelta  # noqa: E402
 INSTALLED_APPS += ["allauth.usersessions"]  # lists a user's sessions so "log out everywhere" can end them
 MIDDLEWARE += [
     "apps.accounts.middleware.AuthRateLimitMiddleware",
+    "apps.accounts.middleware.ProviderTokenGuardMiddleware",
     "apps.accounts.middleware.PreferredLanguageMiddleware",
     "apps.accounts.middleware.JWTCookieMiddleware",
 ]

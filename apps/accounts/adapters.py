@@ -81,7 +81,9 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
 
     def populate_user(self, request: HttpRequest, sociallogin: Any, data: dict[str, Any]) -> User:
         user = super().populate_user(request, sociallogin, data)
-        name = (data.get("name") or " ".join(filter(None, [data.get("first_name"), data.get("last_name")]))).strip()
+        extra = sociallogin.account.extra_data or {}
+        parts = [data.get("first_name"), data.get("last_name")]
+        name = str(extra.get("name") or data.get("name") or " ".join(filter(None, parts))).strip()
         if name and not user.display_name:
             user.display_name = name[:80]
         if getattr(request, "LANGUAGE_CODE", None) in dict(settings.LANGUAGES):

@@ -31,14 +31,7 @@ def _is_auth_post(request: HttpRequest) -> bool:
 
 
 def _target_email(request: HttpRequest) -> str:
-    if request.content_type == "application/json":
-        try:
-            data = json.loads(request.body or b"{}")
-        except (ValueError, UnicodeDecodeError):
-            return ""
-        values = data if isinstance(data, dict) else {}
-    else:
-        values = request.POST
+    values = _json_body(request) if request.content_type == "application/json" else request.POST
     for name in _EMAIL_FIELDS:
         value = values.get(name)
         if isinstance(value, str) and "@" in value:
@@ -132,3 +125,48 @@ def set_jwt_cookies(response: HttpResponse, pair: object) -> None:
 def clear_jwt_cookies(response: HttpResponse) -> None:
     response.delete_cookie(settings.JWT_COOKIE_ACCESS, samesite="Lax")
     response.delete_cookie(settings.JWT_COOKIE_REFRESH, samesite="Lax")
+
+
+class ProviderTokenGuardMiddleware:
+    """Refuse OAuth ID tokens that are not RS256 before allauth sees them.
+
+    allauth 65.21 verifies an app client's ID token with the algorithm named in the token's own
+    header; an HS256 header against the provider's RSA key makes PyJWT raise TypeError, i.e. a 500.
+    Providers sign ID tokens with RS256, so anything else is answered as an invalid token (400).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method == "POST" and request.path.endswith("/auth/provider/token"):
+            id_token = _json_body(request).get("token", {})
+            id_token = id_token.get("id_token") if isinstance(id_token, dict) else None
+            if id_token is not None and _jwt_alg(id_token) != "RS256":
+                body = {
+                    "status": 400,
+                    "errors": [{"message": "Invalid token.", "code": "invalid_token", "param": "token"}],
+                }
+                return JsonResponse(body, status=400)
+        return self.get_response(request)
+
+
+def _json_body(request: HttpRequest) -> dict:
+    if request.content_type != "application/json":
+        return {}
+    try:
+        data = json.loads(request.body or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _jwt_alg(token: object) -> str:
+    import jwt
+
+    if not isinstance(token, str):
+        return ""
+    try:
+        return str(jwt.get_unverified_header(token).get("alg", ""))
+    except jwt.PyJWTError:
+        return ""
