@@ -219,7 +219,7 @@ def test_a_forged_google_id_token_is_refused(client, provider, monkeypatch):
     # ...but this token is signed with something else.
     bogus = jwt.encode(
         {"iss": "https://accounts.google.com", "aud": "g-id", "sub": "x"},
-        "secret",
+        "not-the-provider-key-0123456789abcdef",
         algorithm="HS256",
         headers={"kid": "k1"},
     )
