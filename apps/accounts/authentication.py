@@ -33,6 +33,14 @@ class JWTHeaderOrCookieAuthentication(JWTAuthentication):
         self._enforce_csrf(request)
         return user, token
 
+    def get_user(self, validated_token: Any) -> Any:
+        from .services import TOKEN_VERSION_CLAIM
+
+        user = super().get_user(validated_token)  # also refuses inactive users
+        if validated_token.get(TOKEN_VERSION_CLAIM) != user.token_version:
+            raise exceptions.AuthenticationFailed("Token has been revoked.", code="token_revoked")
+        return user
+
     def _enforce_csrf(self, request: Request) -> None:
         check = _CSRFCheck(lambda req: None)
         check.process_request(request)

@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone, translation
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
@@ -20,6 +21,9 @@ try:  # the media app's validated upload service (lands in parallel with this ap
     from apps.media.services import asset_create
 except ImportError:  # pragma: no cover - TEMPORARY fallback, remove when apps.media.services is merged
     asset_create = None
+
+
+TOKEN_VERSION_CLAIM = "ver"  # noqa: S105 - a claim name
 
 
 class TokenRefused(Exception):
@@ -38,6 +42,7 @@ class TokenPair:
 
 def token_pair_issue(*, user: User) -> TokenPair:
     refresh = RefreshToken.for_user(user)  # recorded as an OutstandingToken of the user
+    refresh[TOKEN_VERSION_CLAIM] = user.token_version  # copied into every access token made from it
     lifetime = settings.SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"]
     return TokenPair(str(refresh.access_token), str(refresh), int(lifetime.total_seconds()))
 
@@ -47,7 +52,7 @@ def token_pair_refresh(*, refresh: str) -> TokenPair:
     with transaction.atomic():
         token = RefreshToken(refresh)  # raises TokenError when expired, malformed or blacklisted
         user = User.objects.filter(pk=token.payload.get("user_id"), is_active=True).first()
-        if user is None:
+        if user is None or token.payload.get(TOKEN_VERSION_CLAIM) != user.token_version:
             raise TokenRefused
         # Lock the outstanding row so two concurrent refreshes of one token cannot both succeed.
         outstanding = OutstandingToken.objects.select_for_update().filter(jti=token["jti"]).first()
@@ -72,7 +77,10 @@ def token_blacklist(*, refresh: str, user: User | None = None) -> bool:
 
 
 def tokens_revoke_all(*, user: User) -> int:
-    """Blacklist every refresh token the user holds; returns how many were still live."""
+    """Every token issued so far stops working: access tokens at once (their version claim no longer
+    matches), refresh tokens are also blacklisted. Returns how many refresh tokens were still live."""
+    User.objects.filter(pk=user.pk).update(token_version=F("token_version") + 1)
+    user.refresh_from_db(fields=["token_version"])
     live = OutstandingToken.objects.filter(user=user, expires_at__gt=timezone.now()).exclude(
         blacklistedtoken__isnull=False
     )

@@ -177,6 +177,8 @@ def test_log_out_everywhere_revokes_every_refresh_token(client, member):
     one = post(client, "/auth/login", {"email": "member@example.com", "password": PASSWORD}).json()["meta"]
     two = post(client, "/auth/login", {"email": "member@example.com", "password": PASSWORD}).json()["meta"]
     assert client.post("/api/v1/users/me/logout-all/", **bearer(one["access_token"])).status_code == 204
+    for meta in (one, two):  # access tokens stop at once too
+        assert client.get("/api/v1/users/me/", **bearer(meta["access_token"])).status_code == 401
     for meta in (one, two):
         response = client.post(
             "/api/v1/auth/refresh/", {"refresh": meta["refresh_token"]}, content_type="application/json"
