@@ -16,7 +16,7 @@ from apps.core.ratelimit import ratelimit_check
 from .models import normalize_email
 
 # POSTs to these paths are auth endpoints (site pages are under /<lang>/accounts/).
-_AUTH_API_PREFIXES = ("/_allauth/", "/api/v1/auth/")
+_AUTH_API_PREFIXES = ("/_allauth/", "/api/v1/auth/", "/api/v1/users/me/deletion-code/")
 _EMAIL_FIELDS = ("email", "login")
 
 

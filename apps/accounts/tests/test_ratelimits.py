@@ -77,3 +77,13 @@ def test_a_verification_code_cannot_be_resent_without_limit(client):
     token = response.json()["meta"]["session_token"]
     statuses = [post(client, "/auth/email/verify/resend", {}, token).status_code for _ in range(3)]
     assert 429 in statuses
+
+
+def test_deletion_codes_cannot_be_requested_without_limit(settings, member):
+    from rest_framework.test import APIClient
+
+    settings.AUTH_RATE_IP = "2/10min"
+    client = APIClient()
+    client.force_authenticate(member)
+    statuses = [client.post("/api/v1/users/me/deletion-code/").status_code for _ in range(3)]
+    assert statuses == [204, 204, 429]

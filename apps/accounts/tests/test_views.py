@@ -30,6 +30,16 @@ def test_sign_up_verify_by_code_and_land_signed_in(client, django_capture_on_com
     assert welcome.alternatives[0][1] == "text/html"
 
 
+def test_signing_up_on_the_page_with_a_taken_email_looks_like_a_new_sign_up(client, member):
+    taken = client.post("/en/accounts/signup/", {"email": "member@example.com", "password1": PASSWORD})
+    fresh = client.post("/en/accounts/signup/", {"email": "fresh@example.com", "password1": PASSWORD})
+    assert taken.status_code == fresh.status_code == 302
+    assert taken["Location"] == fresh["Location"]
+    assert User.objects.filter(email="member@example.com").count() == 1
+    # The owner of the taken address is told by e-mail instead.
+    assert any("member@example.com" in m.to for m in mail.outbox)
+
+
 def test_the_sign_up_page_is_styled_and_translated(client):
     html = client.get("/zh-hans/accounts/signup/").content.decode()
     assert '<html lang="zh-hans">' in html
