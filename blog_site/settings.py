@@ -426,6 +426,8 @@ SOCIALACCOUNT_PROVIDERS = {
 }
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True  # a verified e-mail we already know signs in to that account...
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True  # ...and links the provider to it, never a duplicate
-SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+# An e-mail the provider has not verified must be verified by code here before it signs anyone in
+# (otherwise an unverified address could squat, then take over, its real owner's account).
+SOCIALACCOUNT_EMAIL_VERIFICATION = "mandatory"
 SOCIALACCOUNT_QUERY_EMAIL = True
 SOCIALACCOUNT_STORE_TOKENS = False

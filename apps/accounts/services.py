@@ -315,3 +315,9 @@ def account_delete_confirmed(*, user: User, password: str = "", code: str = "") 
         user_delete(user=user)
         return
     raise ValidationError("The password or code is not correct.", code="confirmation_failed")
+
+
+def tokens_flush_expired() -> int:
+    """Expired refresh tokens can never be used again: forget them (their blacklist rows cascade)."""
+    deleted, _ = OutstandingToken.objects.filter(expires_at__lte=timezone.now()).delete()
+    return deleted

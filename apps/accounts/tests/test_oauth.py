@@ -135,6 +135,15 @@ def test_an_unverified_provider_email_never_takes_over_an_existing_account(clien
     assert User.objects.filter(email="member@example.com").count() == 1
 
 
+def test_a_new_account_with_an_unverified_provider_email_must_verify_it_first(client, provider):
+    provider.routes["/api/v3/user/emails"] = (200, [{"email": "fresh@example.com", "primary": True, "verified": False}])
+    response = _sign_in_through(client, "github")
+    assert response.status_code == 302
+    assert response["Location"].endswith("/accounts/confirm-email/")
+    assert client.get("/en/accounts/profile/").status_code == 302  # not signed in yet
+    assert not EmailAddress.objects.get(email="fresh@example.com").verified
+
+
 def test_a_provider_error_shows_a_page_not_a_500(client, provider):
     provider.routes["/login/oauth/access_token"] = (500, {"error": "boom"})
     response = _sign_in_through(client, "github")

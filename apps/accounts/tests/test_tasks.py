@@ -83,3 +83,21 @@ def test_the_welcome_email_goes_out_through_a_real_smtp_server(settings):
     kinds = [part.get_content_type() for part in message.walk()]
     assert "text/plain" in kinds
     assert "text/html" in kinds
+
+
+def test_expired_refresh_tokens_are_flushed_and_live_ones_kept():
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
+
+    from apps.accounts.tasks import tokens_flush_expired_task
+
+    user = UserFactory()
+    services.token_pair_issue(user=user)
+    services.token_pair_issue(user=user)
+    OutstandingToken.objects.filter(pk=OutstandingToken.objects.first().pk).update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    tokens_flush_expired_task()
+    assert OutstandingToken.objects.count() == 1
