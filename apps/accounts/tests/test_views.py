@@ -170,3 +170,22 @@ def test_oauth_buttons_appear_only_when_configured(client, settings):
     html = client.get("/en/accounts/login/").content.decode()
     assert "GitHub" in html
     assert "Google" not in html
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-hans"])
+@pytest.mark.parametrize("page", ["profile/", "email/", "password/change/", "sessions/", "delete/", "3rdparty/"])
+def test_every_account_page_renders_in_the_site_layout(client, member, lang, page):
+    client.force_login(member)
+    response = client.get(f"/{lang}/accounts/{page}")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'<html lang="{lang}">' in html
+    assert "site.css" in html
+    assert "auth-menu" in html
+
+
+@pytest.mark.parametrize("page", ["login/", "signup/", "login/code/", "password/reset/"])
+def test_the_entrance_pages_render_for_visitors(client, page):
+    response = client.get(f"/zh-hans/accounts/{page}")
+    assert response.status_code == 200
+    assert 'class="stack"' in response.content.decode()
