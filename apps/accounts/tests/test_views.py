@@ -189,3 +189,11 @@ def test_the_entrance_pages_render_for_visitors(client, page):
     response = client.get(f"/zh-hans/accounts/{page}")
     assert response.status_code == 200
     assert 'class="stack"' in response.content.decode()
+
+
+def test_the_account_menu_is_fully_translated(client, member):
+    client.force_login(member)
+    html = client.get("/zh-hans/accounts/profile/").content.decode()
+    for text in ("电子邮件地址", "会话", "删除账户", "在所有设备上退出"):
+        assert text in html
+    assert "E-mail addresses" not in html
