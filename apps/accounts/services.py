@@ -160,6 +160,19 @@ def user_set_avatar(*, user: User, uploaded_file: UploadedFile) -> User:
     return user
 
 
+def user_profile_save(
+    *, user: User, data: dict[str, Any], avatar_file: UploadedFile | None = None, remove_avatar: bool = False
+) -> User:
+    """The profile page's one write: fields, then the avatar change, all or nothing."""
+    with transaction.atomic():
+        user_update_profile(user=user, data=data)
+        if remove_avatar:
+            user_remove_avatar(user=user)
+        elif avatar_file is not None:
+            user_set_avatar(user=user, uploaded_file=avatar_file)
+    return user
+
+
 def user_remove_avatar(*, user: User) -> User:
     user.avatar = None
     user.save(update_fields=["avatar"])

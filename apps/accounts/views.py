@@ -22,11 +22,12 @@ def profile(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, request.FILES or None, instance=user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.user_update_profile(user=user, data=form.cleaned_data)
-            if form.cleaned_data.get("remove_avatar"):
-                services.user_remove_avatar(user=user)
-            elif form.cleaned_data.get("avatar_file"):
-                services.user_set_avatar(user=user, uploaded_file=form.cleaned_data["avatar_file"])
+            services.user_profile_save(
+                user=user,
+                data=form.cleaned_data,
+                avatar_file=form.cleaned_data.get("avatar_file"),
+                remove_avatar=form.cleaned_data.get("remove_avatar", False),
+            )
         except ValidationError as exc:
             form.add_error("avatar_file", exc)
         else:
