@@ -10,6 +10,11 @@ from apps.media.api import AssetViewSet  # noqa: E402 - kept under its app line 
 
 router.register("media", AssetViewSet, basename="media-asset")
 # accounts
+from apps.accounts.api import AuthViewSet, ProfileViewSet, UserViewSet  # noqa: E402
+
+router.register("users", UserViewSet, basename="user")
+router.register("profiles", ProfileViewSet, basename="profile")
+router.register("auth", AuthViewSet, basename="auth")
 # blog
 # community
 # payments

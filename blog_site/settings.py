@@ -371,3 +371,95 @@ MEDIA_FFPROBE_BINARY = "ffprobe"
 if AWS_STORAGE_BUCKET_NAME:
     # Signed URLs of private files: Signature V4 (V2 is refused by newer regions), short-lived.
     AWS_S3_SIGNATURE_VERSION = env.str("AWS_S3_SIGNATURE_VERSION", default="s3v4")
+# --- accounts -----------------------------------------------------------------------------------
+from datetime import timedelta  # noqa: E402
+
+INSTALLED_APPS += ["allauth.usersessions"]  # lists a user's sessions so "log out everywhere" can end them
+MIDDLEWARE += [
+    "apps.accounts.middleware.AuthRateLimitMiddleware",
+    "apps.accounts.middleware.ProviderTokenGuardMiddleware",
+    "apps.accounts.middleware.PreferredLanguageMiddleware",
+    "apps.accounts.middleware.JWTCookieMiddleware",
+]
+ACCOUNT_ADAPTER = "apps.accounts.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "apps.accounts.adapters.SocialAccountAdapter"
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+# Codes: 10 minutes, 5 wrong tries, then the code is dead; resends are counted and rate limited.
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_TIMEOUT = ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 600
+ACCOUNT_PASSWORD_RESET_BY_CODE_TIMEOUT = 600
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_MAX_ATTEMPTS = ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 5
+ACCOUNT_PASSWORD_RESET_BY_CODE_MAX_ATTEMPTS = 5
+ACCOUNT_EMAIL_VERIFICATION_SUPPORTS_RESEND = 3
+ACCOUNT_LOGIN_BY_CODE_SUPPORTS_RESEND = 3
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "20/m/ip",
+    "request_login_code": "20/m/ip,3/m/key",
+    "reset_password": "20/m/ip,3/m/key",
+    "confirm_email": "1/30s/key",
+    "change_password": "5/m/user",
+}
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+# Our own atomic limiter in front of every auth endpoint (pages, headless API), by IP and by e-mail.
+AUTH_RATE_IP = env.str("AUTH_RATE_IP", default="60/10min")
+AUTH_RATE_EMAIL = env.str("AUTH_RATE_EMAIL", default="10/10min")
+
+# Headless ("app" client for the API, "browser" for a same-site SPA). Tokens are simplejwt's.
+HEADLESS_TOKEN_STRATEGY = "apps.accounts.tokens.SimpleJWTTokenStrategy"  # noqa: S105 - a class path
+HEADLESS_SERVE_SPECIFICATION = True
+HEADLESS_SPECIFICATION_TEMPLATE_NAME = "headless/spec/swagger_local.html"  # no CDN
+HEADLESS_FRONTEND_URLS = {
+    "account_confirm_email": f"{SITE_URL}/en/accounts/confirm-email/{{key}}/",
+    "account_reset_password_from_key": f"{SITE_URL}/en/accounts/password/reset/key/{{key}}/",
+    "account_signup": f"{SITE_URL}/en/accounts/signup/",
+}
+SIMPLE_JWT = {
+    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=15),
+    "REFRESH_TOKEN_LIFETIME": timedelta(days=7),
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
+    "UPDATE_LAST_LOGIN": False,
+    "AUTH_HEADER_TYPES": ("Bearer",),
+    "SIGNING_KEY": SECRET_KEY,
+}
+JWT_COOKIE_ACCESS = "inkwell_access"
+JWT_COOKIE_REFRESH = "inkwell_refresh"
+# One scheme for the API: simplejwt tokens, from `Authorization: Bearer` or (with CSRF) the cookies.
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = ["apps.accounts.authentication.JWTHeaderOrCookieAuthentication"]
+SPECTACULAR_SETTINGS["DESCRIPTION"] += (
+    "\n\nSign-up, sign-in (password, e-mail code, GitHub, Google), tokens and password reset are "
+    "allauth's headless API: [its OpenAPI specification](/_allauth/openapi.html) "
+    "(use the `app` client; tokens returned there are the `Bearer` tokens of this API)."
+)
+
+# OAuth providers switch on when their client id and secret are set.
+_OAUTH_APPS = {
+    "github": (
+        env.str("GITHUB_CLIENT_ID", default=""),
+        env.str("GITHUB_CLIENT_SECRET", default=""),
+        ["read:user", "user:email"],
+    ),
+    "google": (
+        env.str("GOOGLE_CLIENT_ID", default=""),
+        env.str("GOOGLE_CLIENT_SECRET", default=""),
+        ["openid", "email", "profile"],
+    ),
+}
+SOCIALACCOUNT_PROVIDERS = {
+    name: {"SCOPE": scope, "APPS": [{"client_id": client_id, "secret": secret, "key": ""}]}
+    for name, (client_id, secret, scope) in _OAUTH_APPS.items()
+    if client_id and secret
+}
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True  # a verified e-mail we already know signs in to that account...
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True  # ...and links the provider to it, never a duplicate
+# An e-mail the provider has not verified must be verified by code here before it signs anyone in
+# (otherwise an unverified address could squat, then take over, its real owner's account).
+SOCIALACCOUNT_EMAIL_VERIFICATION = "mandatory"
+SOCIALACCOUNT_QUERY_EMAIL = True
+SOCIALACCOUNT_STORE_TOKENS = False

@@ -46,6 +46,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     preferred_language = models.CharField(
         _("preferred language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
+    avatar = models.ForeignKey(
+        "media.Asset", verbose_name=_("avatar"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    welcome_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Stamped into every JWT; bumping it ("log out everywhere", disabling) kills all issued tokens at once.
+    token_version = models.PositiveIntegerField(default=0, editable=False)
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("staff status"), default=False)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)

@@ -1,0 +1,49 @@
+"""The API's one authentication scheme: simplejwt access tokens.
+
+Bearer clients send `Authorization: Bearer <access>` and need no CSRF token. Browser clients get the
+same access token in an HttpOnly cookie; a request authenticated by that cookie is ambient (the
+browser attaches it), so unsafe methods must also pass Django's CSRF check (double submit: the
+`csrftoken` cookie echoed in `X-CSRFToken`).
+"""
+
+from typing import Any
+
+from django.conf import settings
+from django.middleware.csrf import CsrfViewMiddleware
+from rest_framework import exceptions
+from rest_framework.request import Request
+from rest_framework_simplejwt.authentication import JWTAuthentication
+
+
+class _CSRFCheck(CsrfViewMiddleware):
+    def _reject(self, request: Any, reason: str) -> str:
+        return reason
+
+
+class JWTHeaderOrCookieAuthentication(JWTAuthentication):
+    def authenticate(self, request: Request) -> tuple[Any, Any] | None:
+        header = self.get_header(request)
+        if header is not None:
+            return super().authenticate(request)
+        raw = request.COOKIES.get(settings.JWT_COOKIE_ACCESS)
+        if not raw:
+            return None
+        token = self.get_validated_token(raw.encode())
+        user = self.get_user(token)
+        self._enforce_csrf(request)
+        return user, token
+
+    def get_user(self, validated_token: Any) -> Any:
+        from .services import TOKEN_VERSION_CLAIM
+
+        user = super().get_user(validated_token)  # also refuses inactive users
+        if validated_token.get(TOKEN_VERSION_CLAIM) != user.token_version:
+            raise exceptions.AuthenticationFailed("Token has been revoked.", code="token_revoked")
+        return user
+
+    def _enforce_csrf(self, request: Request) -> None:
+        check = _CSRFCheck(lambda req: None)
+        check.process_request(request)
+        reason = check.process_view(request, None, (), {})
+        if reason:
+            raise exceptions.PermissionDenied(f"CSRF Failed: {reason}")

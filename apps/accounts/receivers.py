@@ -1,0 +1,47 @@
+"""Reactions to allauth's and Django's auth signals (connected in AccountsConfig.ready)."""
+
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.http import HttpRequest
+
+from . import services
+from .models import User
+
+
+def _is_app_client(request: HttpRequest | None) -> bool:
+    # The headless "app" client gets its tokens in the response body, not in cookies.
+    return request is not None and request.path.startswith("/_allauth/app/")
+
+
+def on_user_logged_in(sender: Any, request: HttpRequest | None = None, user: User | None = None, **kwargs: Any) -> None:
+    if request is None or user is None or _is_app_client(request):
+        return
+    request._jwt_cookie_pair = services.token_pair_issue(user=user)
+
+
+def on_user_logged_out(
+    sender: Any, request: HttpRequest | None = None, user: User | None = None, **kwargs: Any
+) -> None:
+    if request is None:
+        return
+    refresh = request.COOKIES.get(settings.JWT_COOKIE_REFRESH)
+    if refresh:
+        services.token_blacklist(refresh=refresh, user=user)
+    request._jwt_cookie_clear = True
+
+
+def on_user_signed_up(sender: Any, request: HttpRequest | None = None, user: User | None = None, **kwargs: Any) -> None:
+    if user is None:
+        return
+    services.user_signed_up(user=user, language=getattr(request, "LANGUAGE_CODE", None))
+    if EmailAddress.objects.filter(user=user, verified=True).exists():  # e.g. OAuth with a verified e-mail
+        services.user_queue_welcome(user=user)
+
+
+def on_email_confirmed(
+    sender: Any, request: HttpRequest | None = None, email_address: Any = None, **kwargs: Any
+) -> None:
+    if email_address is not None:
+        services.user_queue_welcome(user=email_address.user)

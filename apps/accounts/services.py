@@ -1,0 +1,301 @@
+"""Writes about users: tokens, profile, roles, enable/disable, deletion, welcome e-mail."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone, translation
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from apps.media import services as media_services
+
+from .models import User
+from .roles import ADMINS, EDITORS, READERS, ROLE_GROUPS
+
+TOKEN_VERSION_CLAIM = "ver"  # noqa: S105 - a claim name
+
+
+class TokenRefused(Exception):
+    """The refresh token is valid but its user may no longer sign in."""
+
+
+@dataclass(frozen=True)
+class TokenPair:
+    access: str
+    refresh: str
+    expires_in: int
+
+
+# --- tokens ---------------------------------------------------------------------------------------
+
+
+def token_pair_issue(*, user: User) -> TokenPair:
+    refresh = RefreshToken.for_user(user)  # recorded as an OutstandingToken of the user
+    refresh[TOKEN_VERSION_CLAIM] = user.token_version  # copied into every access token made from it
+    lifetime = settings.SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"]
+    return TokenPair(str(refresh.access_token), str(refresh), int(lifetime.total_seconds()))
+
+
+def token_pair_refresh(*, refresh: str) -> TokenPair:
+    """Rotate: the old refresh token is blacklisted, a new pair is issued (simplejwt's rules)."""
+    with transaction.atomic():
+        token = RefreshToken(refresh)  # raises TokenError when expired, malformed or blacklisted
+        user = User.objects.filter(pk=token.payload.get("user_id"), is_active=True).first()
+        if user is None or token.payload.get(TOKEN_VERSION_CLAIM) != user.token_version:
+            raise TokenRefused
+        # Lock the outstanding row so two concurrent refreshes of one token cannot both succeed.
+        outstanding = OutstandingToken.objects.select_for_update().filter(jti=token["jti"]).first()
+        if outstanding is None or BlacklistedToken.objects.filter(token=outstanding).exists():
+            raise TokenRefused
+        BlacklistedToken.objects.create(token=outstanding)
+        return token_pair_issue(user=user)
+
+
+def token_blacklist(*, refresh: str, user: User | None = None) -> bool:
+    """Log out one device: its refresh token stops working. False if the token is not usable."""
+    from rest_framework_simplejwt.exceptions import TokenError
+
+    try:
+        token = RefreshToken(refresh)
+    except TokenError:
+        return False
+    if user is not None and str(token.payload.get("user_id")) != str(user.pk):
+        return False
+    token.blacklist()
+    return True
+
+
+def tokens_revoke_all(*, user: User) -> int:
+    """Every token issued so far stops working: access tokens at once (their version claim no longer
+    matches), refresh tokens are also blacklisted. Returns how many refresh tokens were still live."""
+    User.objects.filter(pk=user.pk).update(token_version=F("token_version") + 1)
+    user.refresh_from_db(fields=["token_version"])
+    live = OutstandingToken.objects.filter(user=user, expires_at__gt=timezone.now()).exclude(
+        blacklistedtoken__isnull=False
+    )
+    rows = [BlacklistedToken(token=t) for t in live]
+    BlacklistedToken.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
+
+
+def user_logout_everywhere(*, user: User) -> int:
+    """Revoke all refresh tokens and end every browser/app session of the user."""
+    from allauth.usersessions.models import UserSession
+
+    revoked = tokens_revoke_all(user=user)
+    for session in UserSession.objects.filter(user=user):
+        session.end()
+    return revoked
+
+
+# --- profile ----------------------------------------------------------------------------------------
+
+PROFILE_FIELDS = ("display_name", "bio", "preferred_language")
+
+
+def user_update_profile(*, user: User, data: dict[str, Any]) -> User:
+    changed = [name for name in PROFILE_FIELDS if name in data]
+    for name in changed:
+        setattr(user, name, data[name])
+    user.full_clean(exclude=["password", "email", "avatar"])
+    user.save(update_fields=changed or None)
+    return user
+
+
+MAX_AVATAR_BYTES = 5 * 1024 * 1024
+
+
+def user_set_avatar(*, user: User, uploaded_file: UploadedFile) -> User:
+    """Store the image in the media library (owned by the user) and point the avatar at it."""
+    if uploaded_file.size and uploaded_file.size > MAX_AVATAR_BYTES:
+        raise ValidationError("The image is larger than 5 MB.", code="too_large")
+    alt = str(user.public_name)
+    with transaction.atomic():
+        asset = media_services.asset_create(owner=user, uploaded_file=uploaded_file, alt_text=alt, title=alt)
+        if asset.kind != asset.Kind.IMAGE:
+            raise ValidationError("The avatar must be an image.", code="invalid_image")
+        user.avatar = asset
+        user.save(update_fields=["avatar"])
+    return user
+
+
+def user_profile_save(
+    *, user: User, data: dict[str, Any], avatar_file: UploadedFile | None = None, remove_avatar: bool = False
+) -> User:
+    """The profile page's one write: fields, then the avatar change, all or nothing."""
+    with transaction.atomic():
+        user_update_profile(user=user, data=data)
+        if remove_avatar:
+            user_remove_avatar(user=user)
+        elif avatar_file is not None:
+            user_set_avatar(user=user, uploaded_file=avatar_file)
+    return user
+
+
+def user_remove_avatar(*, user: User) -> User:
+    user.avatar = None
+    user.save(update_fields=["avatar"])
+    return user
+
+
+# --- administration -----------------------------------------------------------------------------
+
+
+def user_set_active(*, user: User, active: bool, by: User) -> User:
+    """Disable or enable. A disabled user's access tokens fail at once (checked on each request)."""
+    if user.pk == by.pk and not active:
+        raise ValidationError("You cannot disable your own account.", code="self_disable")
+    with transaction.atomic():
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+        if not active:
+            user_logout_everywhere(user=user)
+    return user
+
+
+def user_set_role(*, user: User, role: str, by: User) -> User:
+    """One role per user: Readers, Editors (staff) or Admins (superusers)."""
+    if role not in ROLE_GROUPS:
+        raise ValidationError(f"Unknown role {role!r}.", code="invalid_role")
+    if user.pk == by.pk and role != ADMINS:
+        raise ValidationError("You cannot remove your own admin role.", code="self_demote")
+    with transaction.atomic():
+        user.groups.remove(*Group.objects.filter(name__in=ROLE_GROUPS))
+        user.groups.add(Group.objects.get(name=role))
+        user.is_staff = role in (EDITORS, ADMINS)
+        user.is_superuser = role == ADMINS
+        user.save(update_fields=["is_staff", "is_superuser"])
+    return user
+
+
+def user_role(*, user: User) -> str:
+    if user.is_superuser:
+        return ADMINS
+    names = {g.name for g in user.groups.all()}
+    return EDITORS if EDITORS in names else READERS
+
+
+def user_delete(*, user: User) -> None:
+    """Delete the account. Its assets cascade; the media app removes their files after commit."""
+    with transaction.atomic():
+        user_logout_everywhere(user=user)
+        user.delete()
+
+
+def user_signed_up(*, user: User, language: str | None) -> None:
+    """New account: Readers role and the language the visitor was using."""
+    user.groups.add(Group.objects.get(name=READERS))
+    if language and language in dict(settings.LANGUAGES) and user.preferred_language != language:
+        user.preferred_language = language
+        user.save(update_fields=["preferred_language"])
+
+
+# --- e-mail ---------------------------------------------------------------------------------------
+
+
+def email_render_and_send(*, template: str, to: str, language: str, context: dict[str, Any]) -> None:
+    """Send `<template>_subject.txt` / `_body.txt` / `_body.html` in `language`."""
+    from django.core.mail import EmailMultiAlternatives
+    from django.template.loader import render_to_string
+
+    ctx = {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL, **context}
+    with translation.override(language):
+        subject = " ".join(render_to_string(f"{template}_subject.txt", ctx).split())
+        text = render_to_string(f"{template}_body.txt", ctx)
+        html = render_to_string(f"{template}_body.html", ctx)
+    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [to])
+    message.attach_alternative(html, "text/html")
+    message.send()
+
+
+def user_send_welcome(*, user_id: int) -> bool:
+    """Idempotent: sends once per user, marks it inside the same row lock."""
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(pk=user_id, is_active=True).first()
+        if user is None or user.welcome_sent_at is not None:
+            return False
+        email_render_and_send(
+            template="accounts/email/welcome",
+            to=user.email,
+            language=user.preferred_language,
+            context={"user": user, "profile_url": f"{settings.SITE_URL}/{user.preferred_language}/accounts/profile/"},
+        )
+        user.welcome_sent_at = timezone.now()
+        user.save(update_fields=["welcome_sent_at"])
+    return True
+
+
+def user_queue_welcome(*, user: User) -> None:
+    from .tasks import user_send_welcome_task
+
+    if user.welcome_sent_at is None:
+        transaction.on_commit(lambda: user_send_welcome_task.delay(user.pk))
+
+
+# --- confirming account deletion by code (for accounts without a password) -----------------------
+
+DELETION_CODE_TIMEOUT = 600
+DELETION_CODE_MAX_TRIES = 5
+
+
+def _deletion_key(user: User) -> str:
+    return f"accounts:deletion-code:{user.pk}"
+
+
+def account_deletion_code_send(*, user: User) -> None:
+    """E-mail a 6-digit code (10 minutes, 5 tries, single use). A new request replaces the old code."""
+    import secrets
+
+    from django.contrib.auth.hashers import make_password
+    from django.core.cache import cache
+
+    code = f"{secrets.randbelow(10**6):06d}"
+    cache.set(_deletion_key(user), {"hash": make_password(code), "tries": 0}, DELETION_CODE_TIMEOUT)
+    email_render_and_send(
+        template="accounts/email/deletion_code",
+        to=user.email,
+        language=user.preferred_language,
+        context={"user": user, "code": code, "minutes": DELETION_CODE_TIMEOUT // 60},
+    )
+
+
+def account_deletion_code_check(*, user: User, code: str) -> bool:
+    from django.contrib.auth.hashers import check_password
+    from django.core.cache import cache
+
+    key = _deletion_key(user)
+    state = cache.get(key)
+    if not state or not code:
+        return False
+    if check_password(code.strip(), state["hash"]):
+        cache.delete(key)  # single use
+        return True
+    state["tries"] += 1
+    if state["tries"] >= DELETION_CODE_MAX_TRIES:
+        cache.delete(key)  # dead after 5 wrong tries
+    else:
+        cache.set(key, state, DELETION_CODE_TIMEOUT)
+    return False
+
+
+def account_delete_confirmed(*, user: User, password: str = "", code: str = "") -> None:
+    """Delete own account after the password (or, without one, an e-mailed code) is confirmed."""
+    if password and user.has_usable_password() and user.check_password(password):
+        user_delete(user=user)
+        return
+    if code and account_deletion_code_check(user=user, code=code):
+        user_delete(user=user)
+        return
+    raise ValidationError("The password or code is not correct.", code="confirmation_failed")
+
+
+def tokens_flush_expired() -> int:
+    """Expired refresh tokens can never be used again: forget them (their blacklist rows cascade)."""
+    deleted, _ = OutstandingToken.objects.filter(expires_at__lte=timezone.now()).delete()
+    return deleted

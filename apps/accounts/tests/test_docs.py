@@ -1,0 +1,16 @@
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_allauths_auth_api_spec_is_served_and_linked_from_our_docs(client):
+    spec = client.get("/_allauth/openapi.json")
+    assert spec.status_code == 200
+    assert "/_allauth/app/v1/auth/login" in spec.content.decode() or "/auth/login" in spec.content.decode()
+    page = client.get("/_allauth/openapi.html").content.decode()
+    assert "swagger-ui-bundle.js" in page
+    assert "cdn" not in page.lower()
+    ours = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    assert "/_allauth/openapi.html" in ours["info"]["description"]
+    assert {"jwtAuth", "jwtCookieAuth"} <= set(ours["components"]["securitySchemes"])
+    assert "/api/v1/users/me/" in ours["paths"]
