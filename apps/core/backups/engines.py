@@ -321,7 +321,8 @@ class MySQLEngine(Engine):
     def _tables(self, database: str) -> list[str]:
         with self.connection.cursor() as cursor:
             cursor.execute(
-                "SELECT table_name FROM information_schema.tables WHERE table_schema = %s AND table_type = 'BASE TABLE'",
+                "SELECT table_name FROM information_schema.tables "
+                "WHERE table_schema = %s AND table_type = 'BASE TABLE'",
                 [database],
             )
             return [row[0] for row in cursor.fetchall()]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import tarfile
 import zlib
@@ -50,18 +51,21 @@ def _migration_state(connection: Any) -> dict[str, list[str]]:
 def _dump_database(*, engine: Any, progress: bool) -> tuple[Path, dict[str, Any], dict[str, int]]:
     local = st.new_temp_file(suffix="-" + engine.dump_name)
     raw_size = 0
-    with _bar(desc="database", progress=progress) as bar, st.disk_errors("the database dump"):
-        with local.open("wb") as fh:
-            hashing = st.HashingWriter(fh)
-            with gzip.GzipFile(fileobj=hashing, mode="wb", compresslevel=settings.BACKUP_COMPRESSION_LEVEL) as gz:
+    with (
+        _bar(desc="database", progress=progress) as bar,
+        st.disk_errors("the database dump"),
+        local.open("wb") as fh,
+    ):
+        hashing = st.HashingWriter(fh)
+        with gzip.GzipFile(fileobj=hashing, mode="wb", compresslevel=settings.BACKUP_COMPRESSION_LEVEL) as gz:
 
-                def write(chunk: bytes) -> None:
-                    nonlocal raw_size
-                    gz.write(chunk)
-                    raw_size += len(chunk)
-                    bar.update(len(chunk))
+            def write(chunk: bytes) -> None:
+                nonlocal raw_size
+                gz.write(chunk)
+                raw_size += len(chunk)
+                bar.update(len(chunk))
 
-                counts = engine.dump(write=write)
+            counts = engine.dump(write=write)
     part = {
         "name": engine.dump_name,
         "kind": "database",
@@ -76,25 +80,28 @@ def _dump_media(*, alias: str, progress: bool) -> tuple[Path, dict[str, Any]]:
     source = storages[alias]
     local = st.new_temp_file(suffix=f"-media-{alias}.tar.gz")
     files = total = 0
-    with _bar(desc=f"media ({alias})", progress=progress) as bar, st.disk_errors("the media archive"):
-        with local.open("wb") as fh:
-            hashing = st.HashingWriter(fh)
-            level = settings.BACKUP_COMPRESSION_LEVEL
-            # "w|" streams: every file is copied through in chunks, never read whole.
-            with (
-                gzip.GzipFile(fileobj=hashing, mode="wb", compresslevel=level) as gz,
-                tarfile.open(fileobj=gz, mode="w|") as tar,
-                st.storage_errors(f"reading the {alias!r} media storage"),
-            ):
-                for name in st.walk(source):
-                    info = tarfile.TarInfo(name)
-                    info.size = source.size(name)
-                    info.mtime = int(timezone.now().timestamp())
-                    with source.open(name, "rb") as src:
-                        tar.addfile(info, src)
-                    files += 1
-                    total += info.size
-                    bar.update(info.size)
+    with (
+        _bar(desc=f"media ({alias})", progress=progress) as bar,
+        st.disk_errors("the media archive"),
+        local.open("wb") as fh,
+    ):
+        hashing = st.HashingWriter(fh)
+        level = settings.BACKUP_COMPRESSION_LEVEL
+        # "w|" streams: every file is copied through in chunks, never read whole.
+        with (
+            gzip.GzipFile(fileobj=hashing, mode="wb", compresslevel=level) as gz,
+            tarfile.open(fileobj=gz, mode="w|") as tar,
+            st.storage_errors(f"reading the {alias!r} media storage"),
+        ):
+            for name in st.walk(source):
+                info = tarfile.TarInfo(name)
+                info.size = source.size(name)
+                info.mtime = int(timezone.now().timestamp())
+                with source.open(name, "rb") as src:
+                    tar.addfile(info, src)
+                files += 1
+                total += info.size
+                bar.update(info.size)
     part = {
         "name": f"media-{alias}.tar.gz",
         "kind": "media",
@@ -159,10 +166,9 @@ def backup_create(
         return manifest
     except BaseException:
         if uploaded:
-            try:
+            # When the storage is what failed, the unfinished directory has no manifest anyway.
+            with contextlib.suppress(BackupError):
                 st.delete_tree(storage=storage, prefix=name)
-            except BackupError:
-                pass  # the storage is what failed; the unfinished directory has no manifest anyway
         raise
     finally:
         for local in locals_:
