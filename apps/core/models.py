@@ -46,6 +46,9 @@ class BackupRun(models.Model):
 
     class Meta:
         ordering = ("-created_at", "-id")
+        # The admin index links "Backups" to this model's page, which lists the backups themselves.
+        verbose_name = _("backup")
+        verbose_name_plural = _("backups")
 
     def __str__(self) -> str:
         return f"{self.action} {self.status} {self.created_at:%Y-%m-%d %H:%M}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import gzip
 import tarfile
+import uuid
 import zlib
 from collections.abc import Callable
 from datetime import datetime
@@ -16,11 +17,14 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.files import File
 from django.core.files.storage import storages
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.core.mail import mail_admins
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 from tqdm import tqdm
+
+from apps.core.models import BackupRun
 
 from . import storage as st
 from .engines import CHUNK, Scratch, engine_for
@@ -378,3 +382,94 @@ def backup_prune(
 def backup_exists_for_day(*, day: datetime) -> bool:
     local_day = timezone.localtime(day).date()
     return any(timezone.localtime(info.created_at).date() == local_day for info in backup_list())
+
+
+# --- Runs through Celery (schedule and the admin's "Back up now") --------------------------------
+LOCK_KEY = "backups:lock"
+
+
+@contextlib.contextmanager
+def _backup_lock() -> Any:
+    """A cache lock so two backups (or a backup and a prune) never run at once, on any worker."""
+    token = uuid.uuid4().hex
+    acquired = cache.add(LOCK_KEY, token, timeout=settings.CELERY_TASK_TIME_LIMIT + 60)
+    try:
+        yield acquired
+    finally:
+        if acquired and cache.get(LOCK_KEY) == token:
+            cache.delete(LOCK_KEY)
+
+
+def backup_running() -> bool:
+    return cache.get(LOCK_KEY) is not None
+
+
+def _finish(run: BackupRun, status: str, message: str, **fields: Any) -> BackupRun:
+    for key, value in fields.items():
+        setattr(run, key, value)
+    run.status, run.message, run.phase, run.finished_at = status, message, "", timezone.now()
+    run.save()
+    if status == BackupRun.Status.FAILED:
+        mail_admins(
+            f"{settings.SITE_NAME}: {run.get_action_display().lower()} failed",
+            f"The {run.action} run #{run.pk} started at {run.created_at:%Y-%m-%d %H:%M %Z} failed:\n\n{message}\n",
+        )
+    return run
+
+
+def backup_run_request(*, by: Any) -> BackupRun:
+    """Queue a backup now (the admin's button); the task runs after the transaction commits."""
+    from apps.core.tasks import backup_run_task
+
+    run = BackupRun.objects.create(action=BackupRun.Action.BACKUP, requested_by=by)
+    transaction.on_commit(lambda: backup_run_task.delay(run_id=run.pk, force=True))
+    return run
+
+
+def backup_run_execute(
+    *, run_id: int | None = None, verify: bool = True, include_media: bool = True, force: bool = False
+) -> BackupRun:
+    """Back up (and verify). Without `force`, a day that already has a backup is skipped."""
+    run = BackupRun.objects.get(pk=run_id) if run_id else BackupRun.objects.create(action=BackupRun.Action.BACKUP)
+    if run.status not in (BackupRun.Status.QUEUED, BackupRun.Status.RUNNING):
+        return run  # a redelivered message for a run that already finished
+    with _backup_lock() as acquired:
+        if not acquired:
+            return _finish(run, BackupRun.Status.SKIPPED, "Another backup or prune is running.")
+        try:
+            if not force and backup_exists_for_day(day=timezone.now()):
+                return _finish(run, BackupRun.Status.SKIPPED, "Today already has a backup.")
+            run.status = BackupRun.Status.RUNNING
+            run.save(update_fields=["status"])
+
+            def phase(text: str) -> None:
+                BackupRun.objects.filter(pk=run.pk).update(phase=text)
+
+            manifest = backup_create(include_media=include_media, on_phase=phase)
+            message = f"{manifest['name']}: {manifest['size']} bytes."
+            if verify:
+                phase("verifying")
+                message += " " + backup_verify(name=manifest["name"])["message"]
+            return _finish(run, BackupRun.Status.SUCCEEDED, message, backup_name=manifest["name"])
+        except BackupError as exc:
+            return _finish(run, BackupRun.Status.FAILED, str(exc))
+        except Exception as exc:
+            _finish(run, BackupRun.Status.FAILED, f"{type(exc).__name__}: {exc}")
+            raise
+
+
+def backup_prune_execute() -> BackupRun:
+    run = BackupRun.objects.create(action=BackupRun.Action.PRUNE, status=BackupRun.Status.RUNNING)
+    with _backup_lock() as acquired:
+        if not acquired:
+            return _finish(run, BackupRun.Status.SKIPPED, "A backup is running; pruning waits for the next run.")
+        try:
+            result = backup_prune(
+                keep_daily=settings.BACKUP_KEEP_DAILY,
+                keep_weekly=settings.BACKUP_KEEP_WEEKLY,
+                keep_monthly=settings.BACKUP_KEEP_MONTHLY,
+            )
+        except BackupError as exc:
+            return _finish(run, BackupRun.Status.FAILED, str(exc))
+        deleted = len(result["deleted"])
+        return _finish(run, BackupRun.Status.SUCCEEDED, f"Deleted {deleted}, kept {len(result['kept'])}.")
