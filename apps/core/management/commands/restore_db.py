@@ -27,7 +27,7 @@ class Command(BackupCommand):
         result = services.backup_restore(name=options["name"], progress=self.progress(options))
         self.stdout.write(f"Restored {result['name']}: {result['tables']} tables, {result['rows']} rows.")
         for alias, count in result["media"].items():
-            self.stdout.write(f"Restored {count} files to the {alias!r} storage.")
+            self.stdout.write(f"Restored {count} file(s) to the {alias!r} storage.")
         if result["pending_migrations"]:
             self.stdout.write(
                 f"This code has {result['pending_migrations']} migration(s) the backup lacks: run `manage.py migrate`."
