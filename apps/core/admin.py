@@ -45,7 +45,7 @@ class BackupAdmin(admin.ModelAdmin):
         wrap = self.admin_site.admin_view
         return [
             path("run/", wrap(require_POST(self.run_view)), name="core_backups_run"),
-            path("download/<str:token>/", wrap(self.download_view), name="core_backups_download"),
+            path("download/<path:token>", wrap(self.download_view), name="core_backups_download"),
             *super().get_urls(),
         ]
 

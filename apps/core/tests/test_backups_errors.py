@@ -1,0 +1,217 @@
+"""Every failure is one clear line, a non-zero exit, and the live database as it was."""
+
+import io
+import json
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+
+from apps.core.backups import selectors
+from apps.core.backups.engines import MySQLEngine
+from apps.core.backups.errors import BackupError
+
+from .factories import AssetFactory, UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def _backup(name: str = "nightly", *extra: str) -> None:
+    call_command("backup_db", "--to", name, *extra, stdout=io.StringIO())
+
+
+def _fails(*args: str) -> str:
+    with pytest.raises(CommandError) as caught:
+        call_command(*args, stdout=io.StringIO())
+    message = str(caught.value)
+    assert "\n" not in message
+    return message
+
+
+def _edit_manifest(backup_env: Path, name: str, **changes) -> None:
+    path = backup_env / "backups" / name / "manifest.json"
+    manifest = json.loads(path.read_text())
+    manifest.update(changes)
+    path.write_text(json.dumps(manifest))
+
+
+def _flip_a_byte(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+def test_a_corrupted_dump_fails_verification_and_restore_leaving_the_database_untouched(backup_env, snapshot):
+    UserFactory.create_batch(2)
+    _backup()
+    UserFactory(email="after@example.com")
+    [dump] = (backup_env / "backups" / "nightly").glob("database.*")
+    _flip_a_byte(dump)
+    before = snapshot()
+
+    assert _fails("verify_backup", "nightly") == (
+        f"Corrupt archive: nightly/{dump.name} does not match its SHA-256 in the manifest."
+    )
+    assert _fails("restore_db", "nightly", "--yes").startswith("Corrupt archive")
+
+    assert snapshot() == before
+    [info] = selectors.backup_list()
+    assert info.verified is False and "Corrupt archive" in info.verification_message
+
+
+def test_a_corrupted_media_archive_stops_the_restore_before_anything_changes(backup_env, snapshot):
+    AssetFactory()
+    _backup("with-media", "--include-media")
+    AssetFactory()
+    _flip_a_byte(backup_env / "backups" / "with-media" / "media-default.tar.gz")
+    before = snapshot()
+
+    assert "media-default.tar.gz does not match its SHA-256" in _fails("restore_db", "with-media", "--yes")
+
+    assert snapshot() == before
+
+
+def test_a_backup_of_another_engine_is_refused(backup_env, snapshot):
+    _backup()
+    other = "postgresql" if connection.vendor != "postgresql" else "mysql"
+    _edit_manifest(backup_env, "nightly", engine=other)
+    before = snapshot()
+
+    message = _fails("restore_db", "nightly", "--yes")
+
+    assert message == f"Wrong engine: backup 'nightly' is a {other} dump but this site runs on {connection.vendor}."
+    assert _fails("verify_backup", "nightly").startswith("Wrong engine")
+    assert snapshot() == before
+
+
+def test_a_backup_whose_migrations_are_ahead_of_the_code_is_refused(backup_env, snapshot):
+    _backup()
+    manifest = selectors.backup_manifest(name="nightly")
+    manifest["migrations"]["accounts"].append("0999_from_the_future")
+    _edit_manifest(backup_env, "nightly", migrations=manifest["migrations"])
+    before = snapshot()
+
+    message = _fails("restore_db", "nightly", "--yes")
+
+    assert message.startswith("The backup's migrations are ahead of this code (accounts.0999_from_the_future)")
+    assert snapshot() == before
+
+
+def test_an_unknown_backup_name_says_so():
+    assert _fails("restore_db", "no-such-backup", "--yes").startswith("No backup named 'no-such-backup'")
+
+
+def test_a_missing_dump_tool_is_one_line_and_leaves_no_backup_behind(backup_env, settings):
+    settings.BACKUP_MYSQLDUMP = "/nonexistent/mariadb-dump"
+    engine = MySQLEngine(connection)
+
+    with pytest.raises(BackupError, match=r"^Dump tool not found: '/nonexistent/mariadb-dump'"):
+        engine.dump(write=lambda chunk: None)
+    if connection.vendor == "mysql":
+        assert _fails("backup_db").startswith("Dump tool not found: '/nonexistent/mariadb-dump'")
+        assert selectors.backup_list() == []
+
+
+@pytest.mark.skipif(connection.vendor != "mysql", reason="the MariaDB client is only used on MariaDB")
+def test_a_missing_database_client_fails_the_restore_and_the_database_is_untouched(backup_env, settings, snapshot):
+    UserFactory()
+    _backup()
+    UserFactory(email="after@example.com")
+    before = snapshot()
+    settings.BACKUP_MYSQL = "/nonexistent/mariadb"
+
+    assert _fails("restore_db", "nightly", "--yes").startswith("Database client not found: '/nonexistent/mariadb'")
+
+    assert snapshot() == before
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW DATABASES LIKE %s", [f"{connection.settings_dict['NAME'][:40]}_%"])
+        assert cursor.fetchall() == ()  # no scratch database left behind
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _s3_backups(settings, endpoint: str, bucket: str) -> None:
+    from botocore.config import Config
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "backups": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": bucket,
+                "location": "backups",
+                "endpoint_url": endpoint,
+                "region_name": "us-east-1",
+                "querystring_auth": True,
+                "querystring_expire": 60,
+                "default_acl": None,
+                "file_overwrite": True,
+                "client_config": Config(retries={"max_attempts": 1}, connect_timeout=2, read_timeout=5),
+            },
+        },
+    }
+
+
+def test_an_unreachable_backup_storage_is_one_line_and_non_zero(backup_env, settings, snapshot):
+    _s3_backups(settings, f"http://127.0.0.1:{_closed_port()}", "backups")
+    before = snapshot()
+
+    assert "Backup storage 'backups' is unreachable" in _fails("backup_db")
+    assert "Backup storage 'backups' is unreachable" in _fails("list_backups")
+    assert snapshot() == before
+
+
+def test_backups_round_trip_through_s3_with_signed_download_links(
+    backup_env, settings, s3_endpoint, client, admin_user
+):
+    import boto3
+
+    boto3.client("s3", endpoint_url=s3_endpoint, region_name="us-east-1").create_bucket(Bucket="inkwell-backups")
+    _s3_backups(settings, s3_endpoint, "inkwell-backups")
+    UserFactory(display_name="云端 cloud")
+    _backup("in-s3", "--include-media")
+
+    call_command("verify_backup", "in-s3", stdout=io.StringIO())
+    [info] = selectors.backup_list()
+    assert info.name == "in-s3" and info.verified is True
+
+    client.force_login(admin_user)
+    url = selectors.backup_download_path(name="in-s3", part="manifest.json")
+    response = client.get(url)
+    assert response.status_code == 302
+    query = parse_qs(urlparse(response["Location"]).query)
+    assert query["Signature"]
+    assert 0 < int(query["Expires"][0]) - time.time() <= 60  # short-lived
+    import urllib.request
+
+    with urllib.request.urlopen(response["Location"]) as signed:  # noqa: S310 - the local moto server
+        assert json.loads(signed.read())["name"] == "in-s3"
+    call_command("restore_db", "in-s3", "--yes", stdout=io.StringIO())
+
+
+def test_commands_exit_non_zero_with_one_line_on_stderr():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "restore_db", "nothing-here", "--yes"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**__import__("os").environ, "BACKUP_ROOT": "/nonexistent-backups-root"},
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        "CommandError: No backup named 'nothing-here' in the backup storage (see list_backups)."
+    )
+    assert "Traceback" not in result.stderr
