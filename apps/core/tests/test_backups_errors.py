@@ -64,7 +64,8 @@ def test_a_corrupted_dump_fails_verification_and_restore_leaving_the_database_un
 
     assert snapshot() == before
     [info] = selectors.backup_list()
-    assert info.verified is False and "Corrupt archive" in info.verification_message
+    assert info.verified is False
+    assert "Corrupt archive" in info.verification_message
 
 
 def test_a_corrupted_media_archive_stops_the_restore_before_anything_changes(backup_env, snapshot):
@@ -185,7 +186,8 @@ def test_backups_round_trip_through_s3_with_signed_download_links(
 
     call_command("verify_backup", "in-s3", stdout=io.StringIO())
     [info] = selectors.backup_list()
-    assert info.name == "in-s3" and info.verified is True
+    assert info.name == "in-s3"
+    assert info.verified is True
 
     client.force_login(admin_user)
     url = selectors.backup_download_path(name="in-s3", part="manifest.json")

@@ -39,7 +39,8 @@ def test_restore_brings_back_every_row_and_media_file_byte_for_byte(backup_env, 
     assert before["media"], "the test needs media files in both storages"
 
     output = _run("backup_db", "--include-media", "--to", "nightly")
-    assert output.startswith("nightly ") and output.strip().endswith("KB")
+    assert output.startswith("nightly ")
+    assert output.strip().endswith("KB")
 
     # A disaster: data changed and deleted, files overwritten and lost, a stranger added.
     User = get_user_model()
@@ -74,10 +75,13 @@ def test_verify_restores_into_scratch_and_marks_the_backup_verified(backup_env, 
 
     assert output.startswith("plain verified: 1 part(s) match their SHA-256")
     [info] = selectors.backup_list()
-    assert info.verified is True and info.engine == connection.vendor and not info.include_media
+    assert info.verified is True
+    assert info.engine == connection.vendor
+    assert not info.include_media
     assert snapshot() == before  # verification never touches the live database
     listing = _run("list_backups")
-    assert "plain" in listing and listing.splitlines()[1].rstrip().endswith("yes")
+    assert "plain" in listing
+    assert listing.splitlines()[1].rstrip().endswith("yes")
 
 
 def test_manifest_records_versions_migrations_row_counts_and_checksums(backup_env):
@@ -86,7 +90,8 @@ def test_manifest_records_versions_migrations_row_counts_and_checksums(backup_en
 
     manifest = selectors.backup_manifest(name="full")
 
-    assert manifest["engine"] == connection.vendor and manifest["server_version"]
+    assert manifest["engine"] == connection.vendor
+    assert manifest["server_version"]
     assert "0001_initial" in manifest["migrations"]["accounts"]
     assert manifest["tables"][get_user_model()._meta.db_table] == get_user_model().objects.count() == 4
     assert {p["name"] for p in manifest["parts"]} >= {"media-default.tar.gz", "media-private.tar.gz"}
@@ -103,7 +108,7 @@ def test_restore_asks_for_confirmation_and_a_no_changes_nothing(backup_env, snap
     before = snapshot()
     monkeypatch.setattr("builtins.input", lambda prompt: "no")
 
-    with pytest.raises(CommandError, match="Restore cancelled; nothing was changed."):
+    with pytest.raises(CommandError, match=r"Restore cancelled; nothing was changed\."):
         call_command("restore_db", "asked")
 
     assert snapshot() == before
