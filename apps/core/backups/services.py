@@ -126,10 +126,13 @@ def backup_create(
     engine = engine_for(connection)
     storage = st.backup_storage()
     now = timezone.localtime()
+    explicit = bool(name)
     name = backup_name_validate(name=name or f"inkwell-{now:%Y%m%d-%H%M%S}-{engine.vendor}")
     with st.storage_errors("checking the backup storage"):
         if storage.exists(f"{name}/{MANIFEST}"):
-            raise BackupError(f"A backup named {name!r} already exists.")
+            if explicit:
+                raise BackupError(f"A backup named {name!r} already exists.")
+            name = f"{name}-{uuid.uuid4().hex[:6]}"  # two automatic backups within one second
 
     locals_: list[Path] = []
     uploaded = False
@@ -411,7 +414,7 @@ def _finish(run: BackupRun, status: str, message: str, **fields: Any) -> BackupR
     run.save()
     if status == BackupRun.Status.FAILED:
         mail_admins(
-            f"{settings.SITE_NAME}: {run.get_action_display().lower()} failed",
+            f"{settings.SITE_NAME}: {run.action} failed",
             f"The {run.action} run #{run.pk} started at {run.created_at:%Y-%m-%d %H:%M %Z} failed:\n\n{message}\n",
         )
     return run
