@@ -62,7 +62,8 @@ def test_pruning_never_deletes_the_newest_verified_backup_even_when_told_to_keep
     _fake_backup(root, date(2026, 1, 1), verified=True)
     _fake_backup(root, date(2026, 1, 2))
 
-    call_command("prune_backups", "--keep-daily", "0", "--keep-weekly", "0", "--keep-monthly", "0", stdout=io.StringIO())
+    keep_nothing = ("--keep-daily", "0", "--keep-weekly", "0", "--keep-monthly", "0")
+    call_command("prune_backups", *keep_nothing, stdout=io.StringIO())
 
     assert [info.name for info in selectors.backup_list()] == ["inkwell-20260101-020000-sqlite"]
 
@@ -75,7 +76,8 @@ def test_a_dry_run_only_says_what_it_would_delete(backup_env, settings):
     _fake_backup(root, date(2026, 1, 2))
     out = io.StringIO()
 
-    call_command("prune_backups", "--dry-run", "--keep-daily", "1", "--keep-weekly", "0", "--keep-monthly", "0", stdout=out)
+    keep_one = ("--keep-daily", "1", "--keep-weekly", "0", "--keep-monthly", "0")
+    call_command("prune_backups", "--dry-run", *keep_one, stdout=out)
 
     assert "Would delete inkwell-20260101-020000-sqlite" in out.getvalue()
     assert len(selectors.backup_list()) == 2
