@@ -17,6 +17,7 @@ atomic step:
 from __future__ import annotations
 
 import contextlib
+import errno
 import gzip
 import os
 import re
@@ -190,6 +191,10 @@ class SQLiteEngine(Engine):
             try:
                 # The online backup API copies a consistent snapshot while others keep writing.
                 self._live().backup(target)
+            except sqlite3.OperationalError as exc:
+                if "full" in str(exc):  # SQLITE_FULL: the temporary directory ran out of space
+                    raise OSError(errno.ENOSPC, str(exc)) from exc
+                raise
             finally:
                 target.close()
             counts = _sqlite_counts(path)
@@ -203,9 +208,13 @@ class SQLiteEngine(Engine):
     def load_scratch(self, *, dump_path: Path) -> Scratch:
         fd, name = tempfile.mkstemp(suffix=".sqlite3", dir=temp_dir())
         path = Path(name)
-        with os.fdopen(fd, "wb") as out:
-            for chunk in _read_chunks(dump_path):
-                out.write(chunk)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                for chunk in _read_chunks(dump_path):
+                    out.write(chunk)
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
         try:
             check = sqlite3.connect(path)
             try:

@@ -54,6 +54,14 @@ def _migration_state(connection: Any) -> dict[str, list[str]]:
 
 def _dump_database(*, engine: Any, progress: bool) -> tuple[Path, dict[str, Any], dict[str, int]]:
     local = st.new_temp_file(suffix="-" + engine.dump_name)
+    try:
+        return _dump_database_to(local=local, engine=engine, progress=progress)
+    except BaseException:
+        local.unlink(missing_ok=True)
+        raise
+
+
+def _dump_database_to(*, local: Path, engine: Any, progress: bool) -> tuple[Path, dict[str, Any], dict[str, int]]:
     raw_size = 0
     with (
         _bar(desc="database", progress=progress) as bar,
@@ -81,8 +89,16 @@ def _dump_database(*, engine: Any, progress: bool) -> tuple[Path, dict[str, Any]
 
 
 def _dump_media(*, alias: str, progress: bool) -> tuple[Path, dict[str, Any]]:
-    source = storages[alias]
     local = st.new_temp_file(suffix=f"-media-{alias}.tar.gz")
+    try:
+        return _dump_media_to(local=local, alias=alias, progress=progress)
+    except BaseException:
+        local.unlink(missing_ok=True)
+        raise
+
+
+def _dump_media_to(*, local: Path, alias: str, progress: bool) -> tuple[Path, dict[str, Any]]:
+    source = storages[alias]
     files = total = 0
     with (
         _bar(desc=f"media ({alias})", progress=progress) as bar,

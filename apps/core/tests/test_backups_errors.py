@@ -217,3 +217,30 @@ def test_commands_exit_non_zero_with_one_line_on_stderr():
         "CommandError: No backup named 'nothing-here' in the backup storage (see list_backups)."
     )
     assert "Traceback" not in result.stderr
+
+
+@pytest.fixture
+def tiny_disk(tmp_path):
+    """A 64 KB tmpfs: a real "No space left on device" (needs root, as on CI; skipped otherwise)."""
+    mountpoint = tmp_path / "tiny"
+    mountpoint.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mountpoint)], capture_output=True)
+    if mounted.returncode:
+        pytest.skip("cannot mount a small tmpfs here")
+    yield mountpoint
+    subprocess.run(["umount", str(mountpoint)], check=False)
+
+
+def test_a_full_disk_stops_backup_and_restore_with_one_line_and_no_damage(backup_env, settings, snapshot, tiny_disk):
+    AssetFactory.create_batch(3)
+    _backup("before-the-disk-filled", "--include-media")
+    settings.BACKUP_TEMP_DIR = str(tiny_disk)
+    (tiny_disk / "filler").write_bytes(b"\0" * 40_000)
+    before = snapshot()
+
+    assert _fails("backup_db", "--include-media").startswith("Disk full while")
+    assert _fails("restore_db", "before-the-disk-filled", "--yes").startswith("Disk full while")
+
+    assert snapshot() == before
+    assert [info.name for info in selectors.backup_list()] == ["before-the-disk-filled"]
+    assert [p.name for p in tiny_disk.iterdir()] == ["filler"]  # no half-written temporary files left
