@@ -123,20 +123,24 @@ def test_a_missing_dump_tool_is_one_line_and_leaves_no_backup_behind(backup_env,
         assert selectors.backup_list() == []
 
 
-@pytest.mark.skipif(connection.vendor != "mysql", reason="the MariaDB client is only used on MariaDB")
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="SQLite restores without a client program")
 def test_a_missing_database_client_fails_the_restore_and_the_database_is_untouched(backup_env, settings, snapshot):
     UserFactory()
     _backup()
     UserFactory(email="after@example.com")
     before = snapshot()
-    settings.BACKUP_MYSQL = "/nonexistent/mariadb"
+    settings.BACKUP_MYSQL = settings.BACKUP_PSQL = "/nonexistent/client"
 
-    assert _fails("restore_db", "nightly", "--yes").startswith("Database client not found: '/nonexistent/mariadb'")
+    assert _fails("restore_db", "nightly", "--yes").startswith("Database client not found: '/nonexistent/client'")
 
     assert snapshot() == before
+    prefix = f"{connection.settings_dict['NAME'][:40]}_%"
     with connection.cursor() as cursor:
-        cursor.execute("SHOW DATABASES LIKE %s", [f"{connection.settings_dict['NAME'][:40]}_%"])
-        assert cursor.fetchall() == ()  # no scratch database left behind
+        if connection.vendor == "mysql":
+            cursor.execute("SHOW DATABASES LIKE %s", [prefix])
+        else:
+            cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", [prefix])
+        assert list(cursor.fetchall()) == []  # no scratch database left behind
 
 
 def _closed_port() -> int:
