@@ -60,6 +60,8 @@ def _fill_mysql(url: str, rows: int) -> None:
     cur.execute(f"USE `{cfg['NAME']}`")
     cur.execute("CREATE TABLE bench_post (id BIGINT PRIMARY KEY AUTO_INCREMENT, title VARCHAR(200), body MEDIUMTEXT)")
     for start in range(0, rows, 10_000):
+        cur.execute("SELECT COALESCE(MAX(id), 0) FROM bench_post")
+        last_id = cur.fetchone()[0]  # ids may have gaps (InnoDB reserves them in bulk)
         cur.execute(
             "INSERT INTO bench_post (title, body) SELECT CONCAT('Post ', seq, ' 文章'), HEX(RANDOM_BYTES(1024)) "  # noqa: S608
             f"FROM seq_1_to_{min(10_000, rows - start)}"
@@ -68,7 +70,7 @@ def _fill_mysql(url: str, rows: int) -> None:
             "UPDATE bench_post SET body = CONCAT(body, HEX(RANDOM_BYTES(1024)), HEX(RANDOM_BYTES(1024)), "
             "HEX(RANDOM_BYTES(1024)), HEX(RANDOM_BYTES(904))) WHERE id > %s"
         )
-        cur.execute(grow, [start])
+        cur.execute(grow, [last_id])
         conn.commit()
     conn.close()
 

@@ -261,6 +261,38 @@ _MYSQL_STRING = re.compile(rb"'(?:[^'\\]|\\.)*'", re.DOTALL)
 _MYSQL_INSERT = re.compile(rb"^INSERT INTO `((?:[^`]|``)+)` VALUES ?")
 
 
+def mysql_dump_row_counts(lines: Iterator[bytes]) -> Counter[str]:
+    """Rows per table in mysqldump/mariadb-dump output, counted as it streams past.
+
+    Inside an INSERT, mariadb-dump writes one row per line (counted without parsing) and mysqldump
+    all rows on one line (counted by "),(" outside quoted strings, which escape quotes as \\').
+    """
+    counts: Counter[str] = Counter()
+    table, one_per_line = None, False
+    for line in lines:
+        if table is None:
+            match = _MYSQL_INSERT.match(line)
+            if not match:
+                continue
+            table = match.group(1).replace(b"``", b"`").decode()
+            line = line[match.end() :]
+            one_per_line = not line.strip()
+            if one_per_line:
+                continue
+        if one_per_line:
+            counts[table] += 1
+            # A row line ends with "),", the statement's last with ");" (a string's quote comes before).
+            if line.endswith(b");"):
+                table = None
+            continue
+        values = _MYSQL_STRING.sub(b"''", line).strip()
+        if values.startswith(b"("):
+            counts[table] += values.count(b"),(") + 1
+        if values.endswith(b";"):
+            table = None
+    return counts
+
+
 class MySQLEngine(Engine):
     vendor = "mysql"
     dump_name = "database.sql.gz"
@@ -300,20 +332,7 @@ class MySQLEngine(Engine):
             "--skip-comments",
             self.database_name,
         ]
-        counts: Counter[str] = Counter()
-        table = None  # inside an INSERT statement: MariaDB writes one row per line, MySQL all on one
-        for line in _lines(self._stream_tool(args, env=env), write):
-            if table is None:
-                match = _MYSQL_INSERT.match(line)
-                if not match:
-                    continue
-                table = match.group(1).replace(b"``", b"`").decode()
-                line = line[match.end() :]
-            values = _MYSQL_STRING.sub(b"''", line).strip()
-            if values.startswith(b"("):
-                counts[table] += values.count(b"),(") + 1
-            if values.endswith(b";"):
-                table = None
+        counts = mysql_dump_row_counts(_lines(self._stream_tool(args, env=env), write))
         with self.connection.cursor() as cursor:
             for table in self.connection.introspection.table_names(cursor):
                 counts.setdefault(table, 0)
