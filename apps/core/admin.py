@@ -71,7 +71,7 @@ class BackupAdmin(admin.ModelAdmin):
         except BackupError as exc:
             error = str(exc)
         runs = list(BackupRun.objects.select_related("requested_by")[:10])
-        active = next((r for r in runs if r.status in (BackupRun.Status.QUEUED, BackupRun.Status.RUNNING)), None)
+        active = backup_selectors.backup_run_active()
         context = {
             **self.admin_site.each_context(request),
             "title": _("Backups"),

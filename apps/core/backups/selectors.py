@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.files.storage import FileSystemStorage
@@ -19,6 +19,7 @@ MANIFEST = "manifest.json"
 VERIFICATION = "verification.json"
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,120}$")
 DOWNLOAD_SALT = "inkwell.backups.download"
+LOCK_KEY = "backups:lock"  # held in the cache while a backup or prune runs
 
 
 @dataclass
@@ -108,3 +109,17 @@ def backup_download_target(*, token: str, max_age: int) -> tuple[str, str | None
     with st.storage_errors("signing a download link"):
         # S3: a presigned URL that expires after BACKUP_DOWNLOAD_EXPIRE (querystring_expire).
         return key, storage.url(key)
+
+
+def backup_run_active() -> Any:
+    """The run in progress, if any: one holding the lock, or queued in the last ten minutes (a
+    queued run older than that never reached a worker and must not hide "Back up now" forever)."""
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from apps.core.models import BackupRun
+
+    runs = BackupRun.objects.filter(status__in=[BackupRun.Status.QUEUED, BackupRun.Status.RUNNING])
+    if cache.get(LOCK_KEY) is None:
+        runs = runs.filter(status=BackupRun.Status.QUEUED, created_at__gte=timezone.now() - timedelta(minutes=10))
+    return runs.order_by("-created_at").first()

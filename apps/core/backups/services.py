@@ -29,7 +29,7 @@ from apps.core.models import BackupRun
 from . import storage as st
 from .engines import CHUNK, Scratch, engine_for
 from .errors import BackupError
-from .selectors import MANIFEST, VERIFICATION, BackupInfo, backup_list, backup_manifest, backup_name_validate
+from .selectors import LOCK_KEY, MANIFEST, VERIFICATION, BackupInfo, backup_list, backup_manifest, backup_name_validate
 
 Phase = Callable[[str], None]
 
@@ -335,6 +335,10 @@ def backup_restore(*, name: str, progress: bool = False, on_phase: Phase = _noop
         on_phase("swapping the database in")
         engine.swap(scratch=scratch, dump_path=locals_[db_part["name"]])
         connection.close()
+        # The backup's own run (or others in flight when it was taken) would otherwise look busy forever.
+        BackupRun.objects.filter(status__in=[BackupRun.Status.QUEUED, BackupRun.Status.RUNNING]).update(
+            status=BackupRun.Status.SKIPPED, phase="", message=f"Interrupted: the database was restored from {name}."
+        )
         media: dict[str, int] = {}
         for part in manifest["parts"]:
             if part["kind"] == "media":
@@ -404,7 +408,6 @@ def backup_exists_for_day(*, day: datetime) -> bool:
 
 
 # --- Runs through Celery (schedule and the admin's "Back up now") --------------------------------
-LOCK_KEY = "backups:lock"
 
 
 @contextlib.contextmanager

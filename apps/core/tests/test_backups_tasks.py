@@ -1,5 +1,7 @@
 """The schedule, the daily task (idempotent, locked, e-mailing failures) and the admin's Backups page."""
 
+import io
+from datetime import timedelta
 from importlib import import_module
 
 import pytest
@@ -7,10 +9,11 @@ from django.apps import apps as django_apps
 from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from apps.core.backups import selectors
-from apps.core.backups.services import LOCK_KEY
+from apps.core.backups.selectors import LOCK_KEY
 from apps.core.models import BackupRun
 from apps.core.tasks import backup_prune_task, backup_run_task
 from blog_site.celery import app
@@ -123,8 +126,9 @@ def test_back_up_now_queues_the_task_and_shows_the_result(backup_env, client, ad
     assert "Succeeded" in page
 
 
-def test_a_queued_backup_shows_progress_and_refreshes_the_page(backup_env, client, admin_user):
+def test_a_running_backup_shows_progress_and_refreshes_the_page(backup_env, client, admin_user):
     BackupRun.objects.create(status=BackupRun.Status.RUNNING, phase="dumping the database")
+    cache.set(LOCK_KEY, "worker-token", 60)
     client.force_login(admin_user)
 
     page = client.get(PAGE).content.decode()
@@ -132,6 +136,32 @@ def test_a_queued_backup_shows_progress_and_refreshes_the_page(backup_env, clien
     assert '<meta http-equiv="refresh"' in page
     assert "dumping the database" in page
     assert "<progress" in page
+    assert reverse("admin:core_backups_run") not in page
+
+
+def test_a_run_that_never_reached_a_worker_does_not_hide_back_up_now_forever(backup_env, client, admin_user):
+    stale = BackupRun.objects.create(status=BackupRun.Status.QUEUED)
+    BackupRun.objects.filter(pk=stale.pk).update(created_at=timezone.now() - timedelta(minutes=11))
+    client.force_login(admin_user)
+
+    page = client.get(PAGE).content.decode()
+
+    assert reverse("admin:core_backups_run") in page
+    assert '<meta http-equiv="refresh"' not in page
+
+
+def test_restoring_a_backup_taken_by_a_run_marks_that_run_interrupted(backup_env):
+    from django.core.management import call_command
+
+    BackupRun.objects.create(status=BackupRun.Status.RUNNING, phase="dumping the database")
+    call_command("backup_db", "--to", "mid-run", stdout=io.StringIO())
+    BackupRun.objects.update(status=BackupRun.Status.SUCCEEDED)
+
+    call_command("restore_db", "mid-run", "--yes", stdout=io.StringIO())
+
+    run = BackupRun.objects.get()
+    assert run.status == BackupRun.Status.SKIPPED
+    assert run.message == "Interrupted: the database was restored from mid-run."
 
 
 def test_only_superusers_see_the_page_and_download(backup_env, client, editor, admin_user):
