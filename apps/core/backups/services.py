@@ -227,7 +227,10 @@ def _verify_parts(*, manifest: dict[str, Any], engine: Any, progress: bool) -> t
     locals_: dict[str, Path] = {}
     try:
         for part in manifest["parts"]:
-            locals_[part["name"]] = st.download(storage=storage, name=f"{name}/{part['name']}", sha256=part["sha256"])
+            with _bar(desc=part["name"], progress=progress, total=part["size"]) as bar:
+                locals_[part["name"]] = st.download(
+                    storage=storage, name=f"{name}/{part['name']}", sha256=part["sha256"], on_chunk=bar.update
+                )
             if part["kind"] == "media":
                 _check_tar(path=locals_[part["name"]], expected=part["files"], label=part["name"])
         db_part = next(p for p in manifest["parts"] if p["kind"] == "database")

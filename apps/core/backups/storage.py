@@ -8,7 +8,7 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -86,7 +86,9 @@ def upload(*, storage: Storage, local: Path, name: str) -> None:
         raise BackupError(f"Backup storage saved {name!r} as {saved!r}: a backup with this name already exists.")
 
 
-def download(*, storage: Storage, name: str, sha256: str | None = None) -> Path:
+def download(
+    *, storage: Storage, name: str, sha256: str | None = None, on_chunk: Callable[[int], Any] | None = None
+) -> Path:
     """Copy a part to a local temporary file, checking its SHA-256 on the way."""
     local = new_temp_file(suffix="-" + name.rsplit("/", 1)[-1])
     digest = hashlib.sha256()
@@ -95,6 +97,8 @@ def download(*, storage: Storage, name: str, sha256: str | None = None) -> Path:
             while chunk := src.read(CHUNK):
                 digest.update(chunk)
                 out.write(chunk)
+                if on_chunk:
+                    on_chunk(len(chunk))
     except BaseException:
         local.unlink(missing_ok=True)
         raise
