@@ -96,15 +96,6 @@ class Engine:
     def drop_scratch(self, *, scratch: Scratch) -> None:
         raise NotImplementedError
 
-    def live_row_counts(self) -> dict[str, int]:
-        with self.connection.cursor() as cursor:
-            tables = self.connection.introspection.table_names(cursor)
-            counts = {}
-            for table in tables:
-                cursor.execute(f"SELECT COUNT(*) FROM {self.connection.ops.quote_name(table)}")  # noqa: S608 - names from introspection
-                counts[table] = cursor.fetchone()[0]
-        return counts
-
     # Helpers for the server engines ------------------------------------------------------------
     def _run_tool(self, args: list[str], *, env: dict[str, str], stdin_chunks: Iterator[bytes]) -> None:
         """Run a client tool feeding it `stdin_chunks`; raise BackupError with its last error line."""
