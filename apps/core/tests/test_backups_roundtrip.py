@@ -112,3 +112,58 @@ def test_restore_asks_for_confirmation_and_a_no_changes_nothing(backup_env, snap
         call_command("restore_db", "asked")
 
     assert snapshot() == before
+
+
+def test_no_progress_bar_without_a_terminal(backup_env, capsys):
+    _run("backup_db", "--to", "quiet")
+
+    captured = capsys.readouterr()
+    assert captured.err == ""
+
+
+@pytest.mark.slow
+def test_a_terminal_gets_a_progress_bar_and_the_name_and_size_at_the_end(tmp_path):
+    import fcntl
+    import os
+    import pty
+    import struct
+    import subprocess
+    import sys
+    import termios
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "BACKUP_ROOT": str(tmp_path / "backups"),
+        "BACKUP_TEMP_DIR": str(tmp_path),
+        "REDIS_URL": "",
+    }
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=root, env=env, check=True, timeout=120)
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))  # a real terminal's size
+    proc = subprocess.Popen(
+        [sys.executable, "manage.py", "backup_db", "--to", "on-a-tty"],
+        cwd=root,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=follower,
+    )
+    os.close(follower)
+    chunks = []
+    while True:  # read the terminal until the command closes it
+        try:
+            data = os.read(leader, 4096)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(leader)
+    stdout = proc.communicate(timeout=120)[0].decode()
+    terminal = b"".join(chunks).decode(errors="replace")
+
+    assert "database" in terminal  # tqdm's bar, drawn on the terminal
+    assert proc.returncode == 0
+    assert stdout.startswith("on-a-tty ")
