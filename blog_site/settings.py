@@ -358,6 +358,7 @@ if BACKUP_S3_BUCKET:
             "default_acl": None,
             "custom_domain": None,
             "file_overwrite": True,
+            "max_memory_size": 8 * 1024 * 1024,  # reads spill to disk: a dump is never held whole in memory
         },
     }
 else:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import gzip
+import shutil
 import tarfile
+import tempfile
 import uuid
 import zlib
 from collections.abc import Callable
@@ -27,7 +29,7 @@ from tqdm import tqdm
 from apps.core.models import BackupRun
 
 from . import storage as st
-from .engines import CHUNK, Scratch, engine_for
+from .engines import CHUNK, Scratch, engine_for, temp_dir
 from .errors import BackupError
 from .selectors import LOCK_KEY, MANIFEST, VERIFICATION, BackupInfo, backup_list, backup_manifest, backup_name_validate
 
@@ -117,8 +119,11 @@ def _dump_media_to(*, local: Path, alias: str, progress: bool) -> tuple[Path, di
                 info = tarfile.TarInfo(name)
                 info.size = source.size(name)
                 info.mtime = int(timezone.now().timestamp())
-                with source.open(name, "rb") as src:
+                src = st.open_stream(source, name)
+                try:
                     tar.addfile(info, src)
+                finally:
+                    src.close()
                 files += 1
                 total += info.size
                 bar.update(info.size)
@@ -311,10 +316,16 @@ def _restore_media(*, alias: str, path: Path, progress: bool) -> int:
         for member in tar:
             if not member.isfile() or not _safe_member(member.name):
                 continue
-            with st.storage_errors(f"restoring {member.name} to the {alias!r} storage"):
+            with (
+                st.storage_errors(f"restoring {member.name} to the {alias!r} storage"),
+                tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024, dir=temp_dir()) as buffer,
+            ):
+                # A seekable copy (in memory when small) that any storage backend can upload.
+                shutil.copyfileobj(tar.extractfile(member), buffer, CHUNK)
+                buffer.seek(0)
                 if target.exists(member.name):
                     target.delete(member.name)
-                saved = target.save(member.name, File(tar.extractfile(member), name=member.name))
+                saved = target.save(member.name, File(buffer, name=member.name))
             if saved != member.name:
                 raise BackupError(f"The {alias!r} storage saved {member.name!r} as {saved!r}.")
             restored += 1

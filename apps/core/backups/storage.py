@@ -153,3 +153,13 @@ def delete_tree(*, storage: Storage, prefix: str) -> None:
             storage.delete(name)
         with contextlib.suppress(NotImplementedError, OSError):
             os.rmdir(storage.path(prefix))  # local storage leaves the empty directory behind
+
+
+def open_stream(storage: Storage, name: str) -> Any:
+    """A file-like object reading `name` in chunks. django-storages' S3 files are read whole into a
+    spooled file that never spills by default (AWS_S3_MAX_MEMORY_SIZE=0); read the body instead."""
+    if hasattr(storage, "bucket") and hasattr(storage, "_normalize_name"):
+        from storages.utils import clean_name
+
+        return storage.bucket.Object(storage._normalize_name(clean_name(name))).get()["Body"]
+    return storage.open(name, "rb")

@@ -181,19 +181,33 @@ def test_an_unreachable_backup_storage_is_one_line_and_non_zero(backup_env, sett
 
 
 def test_backups_round_trip_through_s3_with_signed_download_links(
-    backup_env, settings, s3_endpoint, client, admin_user
+    backup_env, settings, s3_endpoint, client, admin_user, snapshot
 ):
-    import boto3
+    import urllib.request
 
-    boto3.client("s3", endpoint_url=s3_endpoint, region_name="us-east-1").create_bucket(Bucket="inkwell-backups")
+    import boto3
+    from django.core.files.storage import storages
+
+    s3 = boto3.client("s3", endpoint_url=s3_endpoint, region_name="us-east-1")
+    s3.create_bucket(Bucket="inkwell-backups")
+    s3.create_bucket(Bucket="inkwell-media")
     _s3_backups(settings, s3_endpoint, "inkwell-backups")
-    UserFactory(display_name="云端 cloud")
+    settings.STORAGES = {  # public media on S3 too: archived and restored through the S3 API
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {"bucket_name": "inkwell-media", "endpoint_url": s3_endpoint, "querystring_auth": False},
+        },
+    }
+    asset = AssetFactory(owner=UserFactory(display_name="云端 cloud"))
+    before = snapshot()
     _backup("in-s3", "--include-media")
 
     call_command("verify_backup", "in-s3", stdout=io.StringIO())
     [info] = selectors.backup_list()
     assert info.name == "in-s3"
     assert info.verified is True
+    assert s3.list_objects_v2(Bucket="inkwell-backups", Prefix="backups/in-s3/")["KeyCount"] == 5
 
     client.force_login(admin_user)
     url = selectors.backup_download_path(name="in-s3", part="manifest.json")
@@ -202,11 +216,14 @@ def test_backups_round_trip_through_s3_with_signed_download_links(
     query = parse_qs(urlparse(response["Location"]).query)
     assert query["Signature"]
     assert 0 < int(query["Expires"][0]) - time.time() <= 60  # short-lived
-    import urllib.request
-
     with urllib.request.urlopen(response["Location"]) as signed:  # noqa: S310 - the local moto server
         assert json.loads(signed.read())["name"] == "in-s3"
+
+    storages["default"].delete(asset.file.name)
+    asset.delete()
     call_command("restore_db", "in-s3", "--yes", stdout=io.StringIO())
+
+    assert snapshot() == before
 
 
 def test_commands_exit_non_zero_with_one_line_on_stderr():
