@@ -463,3 +463,41 @@ SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True  # ...and links the provi
 SOCIALACCOUNT_EMAIL_VERIFICATION = "mandatory"
 SOCIALACCOUNT_QUERY_EMAIL = True
 SOCIALACCOUNT_STORE_TOKENS = False
+# --- core: backups ------------------------------------------------------------------------------
+# Backups live in their own STORAGES alias: a local directory by default, a private S3 bucket (or a
+# prefix of one) when BACKUP_S3_BUCKET is set. Never the media bucket's public prefix.
+BACKUP_STORAGE = env.str("BACKUP_STORAGE", default="backups")
+BACKUP_ROOT = env.path("BACKUP_ROOT", default=BASE_DIR / "backups")
+BACKUP_S3_BUCKET = env.str("BACKUP_S3_BUCKET", default="")
+if BACKUP_S3_BUCKET:
+    STORAGES["backups"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": BACKUP_S3_BUCKET,
+            "location": env.str("BACKUP_S3_PREFIX", default="backups"),
+            "endpoint_url": env.str("BACKUP_S3_ENDPOINT_URL", default="") or os.environ.get("AWS_S3_ENDPOINT_URL"),
+            "region_name": env.str("BACKUP_S3_REGION_NAME", default="") or os.environ.get("AWS_S3_REGION_NAME"),
+            "querystring_auth": True,  # private: downloads only through short-lived signed URLs
+            "querystring_expire": env.int("BACKUP_DOWNLOAD_EXPIRE", default=300),
+            "default_acl": None,
+            "custom_domain": None,
+            "file_overwrite": True,
+            "max_memory_size": 8 * 1024 * 1024,  # reads spill to disk: a dump is never held whole in memory
+        },
+    }
+else:
+    STORAGES["backups"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": BACKUP_ROOT, "base_url": None},
+    }
+BACKUP_TEMP_DIR = env.str("BACKUP_TEMP_DIR", default="") or None  # scratch space for dumps (default: system tmp)
+BACKUP_MYSQLDUMP = env.str("BACKUP_MYSQLDUMP", default="mariadb-dump")
+BACKUP_MYSQL = env.str("BACKUP_MYSQL", default="mariadb")
+BACKUP_PG_DUMP = env.str("BACKUP_PG_DUMP", default="pg_dump")
+BACKUP_PSQL = env.str("BACKUP_PSQL", default="psql")
+BACKUP_COMPRESSION_LEVEL = env.int("BACKUP_COMPRESSION_LEVEL", default=3)  # gzip 1-9: 3 is fast and small enough
+BACKUP_KEEP_DAILY = env.int("BACKUP_KEEP_DAILY", default=7)
+BACKUP_KEEP_WEEKLY = env.int("BACKUP_KEEP_WEEKLY", default=4)
+BACKUP_KEEP_MONTHLY = env.int("BACKUP_KEEP_MONTHLY", default=6)
+BACKUP_DOWNLOAD_EXPIRE = env.int("BACKUP_DOWNLOAD_EXPIRE", default=300)
+BACKUP_MEDIA_STORAGES = ("default", "private")

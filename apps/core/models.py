@@ -1,6 +1,8 @@
 """Base model mixins shared by every app."""
 
+from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class TimeStampedModel(models.Model):
@@ -11,3 +13,42 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class BackupRun(models.Model):
+    """One scheduled or requested backup/prune run: what the admin's Backups page shows as progress.
+
+    The backups themselves (and whether they verified) live in the backup storage, so they survive
+    the loss of this database; this table only records the runs made through Celery.
+    """
+
+    class Action(models.TextChoices):
+        BACKUP = "backup", _("Back up")
+        PRUNE = "prune", _("Prune")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        SKIPPED = "skipped", _("Skipped")
+        FAILED = "failed", _("Failed")
+
+    action = models.CharField(max_length=10, choices=Action.choices, default=Action.BACKUP)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    phase = models.CharField(max_length=100, blank=True)
+    backup_name = models.CharField(max_length=200, blank=True)
+    message = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        # The admin index links "Backups" to this model's page, which lists the backups themselves.
+        verbose_name = _("backup")
+        verbose_name_plural = _("backups")
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.status} {self.created_at:%Y-%m-%d %H:%M}"
