@@ -268,6 +268,8 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Fixed schedules declared in code (apps add theirs below); beat copies them into its database tables.
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
 CELERY_TIMEZONE = TIME_ZONE
 
 # --- API ----------------------------------------------------------------------------------------
@@ -343,11 +345,8 @@ LOGGING = {
 BLOG_PREVIEW_LINK_DAYS = 7  # default lifetime of a draft preview link
 # Hosts whose links are not "external" (no rel="noopener nofollow"); SITE_URL's host is always one.
 BLOG_INTERNAL_HOSTS = [h for h in ALLOWED_HOSTS if not h.startswith(".")]
-CELERY_BEAT_SCHEDULE = {
-    **globals().get("CELERY_BEAT_SCHEDULE", {}),
-    # Tidiness only: readers already see a scheduled post at its time (published_at <= now).
-    "blog-scheduled-posts-flip": {"task": "apps.blog.tasks.scheduled_posts_flip", "schedule": 300.0},
-}
+# Tidiness only: readers already see a scheduled post at its time (published_at <= now).
+CELERY_BEAT_SCHEDULE["blog-scheduled-posts-flip"] = {"task": "apps.blog.tasks.scheduled_posts_flip", "schedule": 300.0}
 
 # --- media ---------------------------------------------------------------------------------------
 _MB = 1024 * 1024
@@ -406,6 +405,11 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
 }
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+# Expired refresh tokens and their blacklist entries are deleted daily.
+CELERY_BEAT_SCHEDULE["accounts-tokens-flush-expired"] = {
+    "task": "apps.accounts.tasks.tokens_flush_expired_task",
+    "schedule": 24 * 3600.0,
+}
 # Our own atomic limiter in front of every auth endpoint (pages, headless API), by IP and by e-mail.
 AUTH_RATE_IP = env.str("AUTH_RATE_IP", default="60/10min")
 AUTH_RATE_EMAIL = env.str("AUTH_RATE_EMAIL", default="10/10min")

@@ -160,8 +160,10 @@ def asset_where_used(*, asset: Asset, limit: int = 50) -> list[Usage]:
     """Every row of any app pointing at `asset` (covers, avatars, attachments...), found through the
     reverse relations Django knows about, so media never imports the apps that use it."""
     usages: list[Usage] = []
-    for relation in Asset._meta.related_objects:
-        if relation.related_model is Rendition:
+    # include_hidden: apps point at assets with related_name="+" (no reverse accessor), still relations.
+    relations = [f for f in Asset._meta.get_fields(include_hidden=True) if f.auto_created and not f.concrete]
+    for relation in relations:
+        if relation.related_model is Rendition or relation.related_model._meta.auto_created:
             continue
         model = relation.related_model
         # The same lookup serves foreign keys, one-to-ones and many-to-manys.
