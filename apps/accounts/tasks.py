@@ -12,5 +12,5 @@ def user_send_welcome_task(user_id: int) -> bool:
 
 @shared_task(acks_late=True)
 def tokens_flush_expired_task() -> None:
-    """Schedule daily (admin → Periodic tasks): drops expired outstanding/blacklisted refresh tokens."""
+    """Daily (CELERY_BEAT_SCHEDULE): drops expired outstanding/blacklisted refresh tokens."""
     services.tokens_flush_expired()

@@ -101,3 +101,13 @@ def test_expired_refresh_tokens_are_flushed_and_live_ones_kept():
     )
     tokens_flush_expired_task()
     assert OutstandingToken.objects.count() == 1
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_sends_the_welcome_email_from_the_redis_queue(celery_worker_on_redis):
+    user = UserFactory(display_name="Grace")
+    assert user_send_welcome_task.delay(user.pk).get(timeout=20) is True
+    assert [m.subject for m in mail.outbox] == ["Welcome to Inkwell"]
+    user.refresh_from_db()
+    assert user.welcome_sent_at is not None
