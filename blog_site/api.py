@@ -8,6 +8,12 @@ router = DefaultRouter()
 # media
 # accounts
 # blog
+from apps.blog.api.viewsets import PostViewSet, ProjectViewSet, SectionViewSet, TagViewSet  # noqa: E402
+
+router.register("posts", PostViewSet, basename="post")
+router.register("sections", SectionViewSet, basename="section")
+router.register("tags", TagViewSet, basename="tag")
+router.register("projects", ProjectViewSet, basename="project")
 # community
 # payments
 # analytics

@@ -348,3 +348,15 @@ CELERY_BEAT_SCHEDULE = {
     # Tidiness only: readers already see a scheduled post at its time (published_at <= now).
     "blog-scheduled-posts-flip": {"task": "apps.blog.tasks.scheduled_posts_flip", "schedule": 300.0},
 }
+
+# --- blog admin & API ---------------------------------------------------------------------------
+BLOG_BODY_MAX_CHARS = env.int("BLOG_BODY_MAX_CHARS", default=200_000)  # per language, API and admin
+# modeltranslation's tabbed admin loads jQuery UI from a CDN unless told otherwise: serve it locally.
+JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    **SPECTACULAR_SETTINGS.get("ENUM_NAME_OVERRIDES", {}),
+    "PostStatusEnum": "apps.blog.models.Post.Status",
+    "SectionTypeEnum": "apps.blog.models.Section.Type",
+    "ProjectTypeEnum": "apps.blog.models.Project.Type",
+    "TranslationStateEnum": "apps.blog.api.serializers.TRANSLATION_STATES",
+}
