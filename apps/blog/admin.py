@@ -169,7 +169,7 @@ class PostAdmin(TabbedTranslationAdmin):
     )
 
     class Media:
-        css = {"all": ("blog/admin/editor.css",)}
+        css = {"all": ("css/code.css", "blog/admin/editor.css")}
         js = ("blog/admin/markdown_preview.js",)
 
     # The changelist never shows bodies: leave every language's Markdown and HTML in the database.
