@@ -162,8 +162,10 @@ def test_an_editor_creates_a_chinese_draft_then_translates_and_schedules_it(api_
 
 def test_write_validation_names_the_field(api_client, editor, settings):
     settings.BLOG_BODY_MAX_CHARS = 50
+    PostFactory(slug="taken")
     api_client.force_authenticate(editor)
     cases = [
+        ({"title_en": "A", "slug": "taken"}, "slug"),
         ({"title_en": "A", "section": 999999}, "section"),
         ({"title_en": "A", "body_en": "x" * 51}, "body_en"),
         ({"title_en": "A", "slug": "not a slug!"}, "slug"),
@@ -173,7 +175,7 @@ def test_write_validation_names_the_field(api_client, editor, settings):
         response = api_client.post(POSTS, data)
         assert response.status_code == 400, (data, response.json())
         assert field in response.json()["errors"], (data, response.json())
-    assert Post.objects.count() == 0
+    assert Post.objects.count() == 1
 
 
 def test_an_illegal_transition_is_a_400_with_a_clear_message(api_client, editor):
