@@ -405,9 +405,12 @@ class AccessGrantAdmin(admin.ModelAdmin):
     search_fields = ("user__email", "post__title_en", "post__title_zh_hans", "project__title_en", "reference")
     autocomplete_fields = ("user", "post", "project")
     readonly_fields = ("revoked_at",)
-    actions = ("revoke",)
+    actions = ("revoke", "reactivate")
 
     def save_model(self, request: HttpRequest, obj: AccessGrant, form: forms.ModelForm, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
         grant = services.access_grant_create(
             user=obj.user, post=obj.post, project=obj.project, source=obj.source, reference=obj.reference
         )
@@ -421,6 +424,17 @@ class AccessGrantAdmin(admin.ModelAdmin):
             for g in queryset.select_related("user", "post", "project")
         )
         self.message_user(request, ngettext("%(n)d grant revoked.", "%(n)d grants revoked.", count) % {"n": count})
+
+    @admin.action(description=_("Reactivate selected grants"), permissions=["change"])
+    def reactivate(self, request: HttpRequest, queryset: QuerySet[AccessGrant]) -> None:
+        grants = list(queryset.select_related("user", "post", "project"))
+        for g in grants:
+            services.access_grant_create(
+                user=g.user, post=g.post, project=g.project, source=g.source, reference=g.reference
+            )
+        self.message_user(
+            request, ngettext("%(n)d grant active.", "%(n)d grants active.", len(grants)) % {"n": len(grants)}
+        )
 
 
 @admin.register(PreviewLink)

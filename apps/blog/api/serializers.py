@@ -228,6 +228,15 @@ class PostRevisionSerializer(serializers.ModelSerializer):
         return (getattr(user, "display_name", "") or str(user)) if user else None
 
 
+class PostRevisionPageSerializer(serializers.Serializer):
+    """The paginated envelope of the revisions action (for the schema)."""
+
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = PostRevisionSerializer(many=True)
+
+
 # --- sections, tags, projects -------------------------------------------------------------------
 
 

@@ -135,7 +135,7 @@ class PostViewSet(
         post = services.post_schedule(post=self.get_object(), by=request.user, at=body.validated_data["at"])
         return self._editor_view(post)
 
-    @extend_schema(request=None, responses=s.PostRevisionSerializer(many=True))
+    @extend_schema(request=None, responses=s.PostRevisionPageSerializer)
     @action(detail=True, methods=["get"], permission_classes=(IsEditor,))
     def revisions(self, request: Request, slug: str | None = None) -> Response:
         """The post's revisions, newest first (paginated)."""

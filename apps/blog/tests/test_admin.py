@@ -290,3 +290,14 @@ def test_every_blog_changelist_opens_for_editors(editor_client, name):
     PostFactory()
     ProjectFactory()
     assert editor_client.get(reverse(f"admin:blog_{name}_changelist")).status_code == 200
+
+
+def test_editors_revoke_and_reactivate_grants(editor_client):
+    grant = AccessGrant.objects.create(user=UserFactory(), post=PostFactory(is_premium=True))
+    url = reverse("admin:blog_accessgrant_changelist")
+    editor_client.post(url, {"action": "revoke", "_selected_action": [grant.pk]})
+    grant.refresh_from_db()
+    assert grant.revoked_at is not None
+    editor_client.post(url, {"action": "reactivate", "_selected_action": [grant.pk]})
+    grant.refresh_from_db()
+    assert grant.revoked_at is None
