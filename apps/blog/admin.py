@@ -147,7 +147,6 @@ class PostAdmin(TabbedTranslationAdmin):
         "languages",
         "is_featured",
         "is_premium",
-        "updated_at",
     )
     list_display_links = ("title",)
     list_select_related = ("section", "author")
