@@ -16,6 +16,12 @@ router.register("users", UserViewSet, basename="user")
 router.register("profiles", ProfileViewSet, basename="profile")
 router.register("auth", AuthViewSet, basename="auth")
 # blog
+from apps.blog.api.viewsets import PostViewSet, ProjectViewSet, SectionViewSet, TagViewSet  # noqa: E402
+
+router.register("posts", PostViewSet, basename="post")
+router.register("sections", SectionViewSet, basename="section")
+router.register("tags", TagViewSet, basename="tag")
+router.register("projects", ProjectViewSet, basename="project")
 # community
 # payments
 # analytics

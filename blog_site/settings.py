@@ -505,3 +505,17 @@ BACKUP_KEEP_WEEKLY = env.int("BACKUP_KEEP_WEEKLY", default=4)
 BACKUP_KEEP_MONTHLY = env.int("BACKUP_KEEP_MONTHLY", default=6)
 BACKUP_DOWNLOAD_EXPIRE = env.int("BACKUP_DOWNLOAD_EXPIRE", default=300)
 BACKUP_MEDIA_STORAGES = ("default", "private")
+
+# --- blog admin & API ---------------------------------------------------------------------------
+BLOG_BODY_MAX_CHARS = env.int("BLOG_BODY_MAX_CHARS", default=200_000)  # per language, API and admin
+# modeltranslation's tabbed admin loads jQuery UI from a CDN unless told otherwise: serve it locally.
+JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    **SPECTACULAR_SETTINGS.get("ENUM_NAME_OVERRIDES", {}),
+    "PostStatusEnum": "apps.blog.models.Post.Status",
+    "SectionTypeEnum": "apps.blog.models.Section.Type",
+    "ProjectTypeEnum": "apps.blog.models.Project.Type",
+    "TranslationStateEnum": "apps.blog.api.serializers.TRANSLATION_STATES",
+    # One name for every field choosing among LANGUAGES (source language, preferred language...).
+    "LanguageEnum": LANGUAGES,
+}

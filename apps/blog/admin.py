@@ -1,37 +1,486 @@
-"""A minimal admin so the models are reachable; the editorial back office replaces it."""
+"""The editorial back office: posts (tabbed languages, live preview, workflow actions, preview links,
+revision history with diff and restore), sections, tags, projects, access grants and preview links.
 
-from django.contrib import admin
-from modeltranslation.admin import TranslationAdmin
+Every write goes through `services`, so the admin behaves exactly like the API.
+"""
 
-from .models import AccessGrant, Post, PostRevision, PreviewLink, Project, Section, Tag
+import copy
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone, translation
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from modeltranslation.admin import TabbedTranslationAdmin
+
+from . import selectors, services
+from .models import LANGUAGE_CODES, AccessGrant, Post, PostRevision, PreviewLink, Project, Section, Tag, lang_suffix
+from .rendering import render_markdown
+
+BODY_FIELDS = tuple(f"body_{lang_suffix(code)}" for code in LANGUAGE_CODES)
 
 
-@admin.register(Section)
-class SectionAdmin(TranslationAdmin):
-    list_display = ("name", "type", "parent", "order", "is_active")
-    list_select_related = ("parent",)
+def preview_url(link: PreviewLink, language: str | None = None, request: HttpRequest | None = None) -> str:
+    """The absolute URL of a preview link's reader page (`/<lang>/preview/<token>/`)."""
+    language = language or link.post.source_language
+    with translation.override(language):
+        try:
+            location = reverse("blog:preview", kwargs={"token": link.token})
+        except NoReverseMatch:  # the reader pages live in another branch; this path is the agreed one
+            location = f"/{language}/preview/{link.token}/"
+    if request is not None:
+        return request.build_absolute_uri(location)
+    return settings.SITE_URL.rstrip("/") + location
 
 
-@admin.register(Tag)
-class TagAdmin(TranslationAdmin):
-    search_fields = ("name_en", "name_zh_hans", "slug")
+def same_time(a: Any, b: Any) -> bool:
+    """Equal to the second: admin widgets drop microseconds, so an untouched time must still compare equal."""
+    if a is None or b is None:
+        return a is b
+    return a.replace(microsecond=0) == b.replace(microsecond=0)
+
+
+def _check_body_sizes(cleaned: dict[str, Any], form: forms.Form) -> None:
+    limit = settings.BLOG_BODY_MAX_CHARS
+    for name in BODY_FIELDS:
+        value = cleaned.get(name) or ""
+        if len(value) > limit:
+            form.add_error(
+                name,
+                _("The body is too long: %(size)d characters, at most %(limit)d.")
+                % {"size": len(value), "limit": limit},
+            )
+
+
+# --- Posts --------------------------------------------------------------------------------------
+
+
+class PostAdminForm(forms.ModelForm):
+    # No Meta: the ModelAdmin supplies the model and the fields (from its fieldsets).
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Any one language may be the source: the model's clean() asks for a title in that one.
+        for code in LANGUAGE_CODES:
+            name = f"title_{lang_suffix(code)}"
+            if name in self.fields:
+                self.fields[name].required = False
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        _check_body_sizes(cleaned, self)
+        status = cleaned.get("status")
+        if status:
+            # Try the move on a copy of the stored post: the model decides what is legal.
+            probe = copy.copy(self.instance)
+            if probe.pk is None:
+                probe.status, probe.published_at = Post.Status.DRAFT, None
+            at = cleaned.get("published_at")
+            if status == Post.Status.PUBLISHED and at and at > timezone.now():
+                self.add_error("published_at", _("A future time means “Scheduled”: choose that status instead."))
+            elif status != probe.status or not same_time(at, probe.published_at):
+                try:
+                    probe.transition_to(status, at=at)
+                except ValidationError as exc:
+                    self.add_error("status" if exc.code != "schedule_in_past" else "published_at", exc)
+        return cleaned
+
+
+class ScheduleActionForm(ActionForm):
+    at = forms.DateTimeField(
+        label=_("Schedule for"),
+        required=False,
+        help_text=_("Used by “Schedule”: YYYY-MM-DD HH:MM."),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+    )
+
+
+class LanguageCompletenessFilter(admin.SimpleListFilter):
+    title = _("languages")
+    parameter_name = "languages"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        choices = [("complete", _("Both languages"))]
+        for code, name in settings.LANGUAGES:
+            choices.append((f"missing-{code}", _("Missing %(language)s") % {"language": name}))
+        return choices
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Post]) -> QuerySet[Post]:
+        def has(code: str) -> Q:
+            suffix = lang_suffix(code)
+            return Q(**{f"title_{suffix}__gt": ""}) & Q(**{f"body_{suffix}__gt": ""})
+
+        value = self.value()
+        if value == "complete":
+            condition = Q()
+            for code in LANGUAGE_CODES:
+                condition &= has(code)
+            return queryset.filter(condition)
+        if value and value.startswith("missing-") and value[8:] in LANGUAGE_CODES:
+            return queryset.exclude(has(value[8:]))
+        return queryset
 
 
 @admin.register(Post)
-class PostAdmin(TranslationAdmin):
-    list_display = ("title", "status", "published_at", "section", "author")
+class PostAdmin(TabbedTranslationAdmin):
+    form = PostAdminForm
+    action_form = ScheduleActionForm
+    change_form_template = "admin/blog/post/change_form.html"
+    list_display = (
+        "title",
+        "status",
+        "published_at",
+        "section",
+        "author",
+        "languages",
+        "is_featured",
+        "is_premium",
+    )
+    list_display_links = ("title",)
     list_select_related = ("section", "author")
-    list_filter = ("status",)
-    raw_id_fields = ("cover", "author")
-    filter_horizontal = ("tags",)
+    list_filter = ("status", "section", LanguageCompletenessFilter, "is_featured", "is_premium")
+    search_fields = ("title_en", "title_zh_hans", "summary_en", "summary_zh_hans", "slug")
+    date_hierarchy = "published_at"
+    autocomplete_fields = ("tags", "author", "section")
+    raw_id_fields = ("cover",)
+    readonly_fields = ("rendered_preview", "reading_times", "created_at", "updated_at")
+    actions = ("publish", "unpublish", "schedule", "archive", "feature", "unfeature")
+    list_per_page = 50
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "source_language", "summary", "body")}),
+        (_("Preview"), {"fields": ("rendered_preview", "reading_times")}),
+        (_("Publishing"), {"fields": ("status", "published_at", "section", "tags", "author", "cover")}),
+        (_("Flags"), {"fields": ("is_featured", "is_premium")}),
+        (_("SEO"), {"classes": ("collapse",), "fields": ("seo_title", "seo_description", "seo_keywords")}),
+        (_("Dates"), {"classes": ("collapse",), "fields": ("created_at", "updated_at")}),
+    )
+
+    class Media:
+        css = {"all": ("css/code.css", "blog/admin/editor.css")}
+        js = ("blog/admin/markdown_preview.js",)
+
+    # The changelist never shows bodies: leave every language's Markdown and HTML in the database.
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Post]:
+        qs = super().get_queryset(request)
+        if request.resolver_match and request.resolver_match.url_name == "blog_post_changelist":
+            qs = qs.defer(*selectors.HEAVY_POST_FIELDS)
+        return qs
+
+    @admin.display(description=_("languages"))
+    def languages(self, post: Post) -> str:
+        return " · ".join(
+            code if getattr(post, f"title_{lang_suffix(code)}", "") else f"({code})" for code in LANGUAGE_CODES
+        )
+
+    @admin.display(description=_("rendered body"))
+    def rendered_preview(self, post: Post) -> str:
+        if not post.pk:
+            return _("Shown after the first save (or live, as you type, with JavaScript on).")
+        # body_html_* is sanitized by rendering.py when the post is saved.
+        return format_html_join(
+            "",
+            '<section class="blog-preview" lang="{}"><h3>{}</h3><div class="blog-preview__body">{}</div></section>',
+            (
+                (code, name, mark_safe(getattr(post, f"body_html_{lang_suffix(code)}") or ""))  # noqa: S308
+                for code, name in settings.LANGUAGES
+            ),
+        )
+
+    @admin.display(description=_("reading time"))
+    def reading_times(self, post: Post) -> str:
+        return ", ".join(
+            f"{code}: {getattr(post, f'reading_time_{lang_suffix(code)}') or 0} min" for code in LANGUAGE_CODES
+        )
+
+    def save_model(self, request: HttpRequest, obj: Post, form: forms.ModelForm, change: bool) -> None:
+        services.post_save_from_form(
+            post=obj,
+            by=request.user,
+            tags=form.cleaned_data.get("tags"),  # set here so the revision records them (save_m2m repeats it)
+            status=form.cleaned_data.get("status", obj.status),
+            at=form.cleaned_data.get("published_at"),
+        )
+
+    # --- bulk actions (each calls a service; illegal moves are reported, never half-applied) ----
+
+    def _move(self, request: HttpRequest, queryset: QuerySet[Post], verb: Any, done: str, **kwargs: Any) -> None:
+        moved, refused = 0, []
+        for post in queryset:
+            try:
+                verb(post=post, by=request.user, **kwargs)
+                moved += 1
+            except ValidationError as exc:
+                refused.append(f"{post}: {' '.join(exc.messages)}")
+        if moved:
+            message = ngettext("%(n)d post %(done)s.", "%(n)d posts %(done)s.", moved)
+            self.message_user(request, message % {"n": moved, "done": done})
+        for line in refused:
+            self.message_user(request, line, messages.WARNING)
+
+    @admin.action(description=_("Publish selected posts now"), permissions=["change"])
+    def publish(self, request: HttpRequest, queryset: QuerySet[Post]) -> None:
+        self._move(request, queryset, services.post_publish, _("published"))
+
+    @admin.action(description=_("Unpublish selected posts (back to draft)"), permissions=["change"])
+    def unpublish(self, request: HttpRequest, queryset: QuerySet[Post]) -> None:
+        self._move(request, queryset, services.post_unpublish, _("unpublished"))
+
+    @admin.action(description=_("Schedule selected posts (give the time below)"), permissions=["change"])
+    def schedule(self, request: HttpRequest, queryset: QuerySet[Post]) -> None:
+        try:
+            at = ScheduleActionForm.base_fields["at"].clean(request.POST.get("at", ""))
+        except ValidationError:
+            at = None
+        if at is None:
+            self.message_user(request, _("Give a date and time to schedule for."), messages.ERROR)
+            return
+        self._move(request, queryset, services.post_schedule, _("scheduled"), at=at)
+
+    @admin.action(description=_("Archive selected posts"), permissions=["change"])
+    def archive(self, request: HttpRequest, queryset: QuerySet[Post]) -> None:
+        self._move(request, queryset, services.post_archive, _("archived"))
+
+    @admin.action(description=_("Feature selected posts"), permissions=["change"])
+    def feature(self, request: HttpRequest, queryset: QuerySet[Post]) -> None:
+        self._move(request, queryset, services.post_set_featured, _("featured"), featured=True)
+
+    @admin.action(description=_("Stop featuring selected posts"), permissions=["change"])
+    def unfeature(self, request: HttpRequest, queryset: QuerySet[Post]) -> None:
+        self._move(request, queryset, services.post_set_featured, _("no longer featured"), featured=False)
+
+    # --- extra views: live preview, preview links, revisions ---------------------------------
+
+    def get_urls(self) -> list[Any]:
+        view = self.admin_site.admin_view
+        return [
+            path("markdown-preview/", view(self.markdown_preview_view), name="blog_post_markdown_preview"),
+            path("<int:object_id>/preview-link/", view(self.preview_link_view), name="blog_post_preview_link"),
+            path("<int:object_id>/revisions/", view(self.revisions_view), name="blog_post_revisions"),
+            path(
+                "<int:object_id>/revisions/<int:revision_id>/restore/",
+                view(self.restore_view),
+                name="blog_post_revision_restore",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _post_or_403(self, request: HttpRequest, object_id: int) -> Post:
+        post = get_object_or_404(Post, pk=object_id)
+        if not self.has_change_permission(request, post):
+            raise PermissionDenied
+        return post
+
+    def markdown_preview_view(self, request: HttpRequest) -> HttpResponse:
+        """POST `body` (+ `language`) → the sanitized HTML the post would get on save."""
+        if request.method != "POST":
+            return JsonResponse({"detail": "POST only."}, status=405)
+        if not self.has_change_permission(request) and not self.has_add_permission(request):
+            raise PermissionDenied
+        body = request.POST.get("body", "")
+        if len(body) > settings.BLOG_BODY_MAX_CHARS:
+            return JsonResponse({"detail": str(_("The body is too long."))}, status=400)
+        language = request.POST.get("language", settings.LANGUAGE_CODE)
+        rendered = render_markdown(body, language=language if language in LANGUAGE_CODES else "en")
+        return JsonResponse(
+            {"html": rendered.html, "toc_html": rendered.toc_html, "reading_time": rendered.reading_time}
+        )
+
+    def preview_link_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        post = self._post_or_403(request, object_id)
+        if request.method != "POST":
+            return HttpResponseRedirect(reverse("admin:blog_post_change", args=[post.pk]))
+        link = services.preview_link_create(post=post, by=request.user)
+        urls = [preview_url(link, code, request) for code in LANGUAGE_CODES]
+        self.message_user(
+            request,
+            format_html(
+                "{} {}",
+                _("Preview link created (valid until %(date)s):") % {"date": f"{link.expires_at:%Y-%m-%d %H:%M}"},
+                format_html_join(" ", '<a href="{0}">{0}</a>', ((u,) for u in urls)),
+            ),
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(reverse("admin:blog_post_change", args=[post.pk]))
+
+    def revisions_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """The history; with `?a=<id>&b=<id>` also the differences between those two revisions."""
+        post = self._post_or_403(request, object_id)
+        revisions = list(post.revisions.select_related("created_by").order_by("-created_at", "-id"))
+        by_id = {r.pk: r for r in revisions}
+        diff, older, newer = None, None, None
+        try:
+            a, b = int(request.GET.get("a", "")), int(request.GET.get("b", ""))
+        except ValueError:
+            a = b = None
+        if a in by_id and b in by_id:
+            older, newer = sorted((by_id[a], by_id[b]), key=lambda r: (r.created_at, r.pk))
+            diff = selectors.post_revision_diff(older=older, newer=newer)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": post,
+            "title": _("Revisions of “%(post)s”") % {"post": post},
+            "revisions": revisions,
+            "diff": diff,
+            "older": older,
+            "newer": newer,
+            "selected": (older.pk if older else None, newer.pk if newer else None),
+        }
+        return TemplateResponse(request, "admin/blog/post/revisions.html", context)
+
+    def restore_view(self, request: HttpRequest, object_id: int, revision_id: int) -> HttpResponse:
+        post = self._post_or_403(request, object_id)
+        revision = get_object_or_404(PostRevision, pk=revision_id, post=post)
+        if request.method == "POST":
+            services.post_revision_restore(revision=revision, by=request.user)
+            self.message_user(
+                request,
+                _("Restored the revision from %(when)s.") % {"when": f"{revision.created_at:%Y-%m-%d %H:%M}"},
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(reverse("admin:blog_post_change", args=[post.pk]))
+        return HttpResponseRedirect(reverse("admin:blog_post_revisions", args=[post.pk]))
+
+
+# --- Sections, tags, projects -------------------------------------------------------------------
+
+
+@admin.register(Section)
+class SectionAdmin(TabbedTranslationAdmin):
+    list_display = ("name", "type", "parent", "slug", "order", "is_active")
+    list_editable = ("order", "is_active")
+    list_select_related = ("parent",)
+    list_filter = ("type", "is_active")
+    search_fields = ("name_en", "name_zh_hans", "slug")
+    autocomplete_fields = ("parent",)
+
+
+@admin.register(Tag)
+class TagAdmin(TabbedTranslationAdmin):
+    list_display = ("name", "name_en", "name_zh_hans", "slug")
+    search_fields = ("name_en", "name_zh_hans", "slug")
+
+
+class ProjectAdminForm(forms.ModelForm):
+    # No Meta: the ModelAdmin supplies the model and the fields (from its fieldsets).
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        _check_body_sizes(cleaned, self)
+        return cleaned
 
 
 @admin.register(Project)
-class ProjectAdmin(TranslationAdmin):
-    list_display = ("title", "type", "is_published", "price", "currency")
+class ProjectAdmin(TabbedTranslationAdmin):
+    form = ProjectAdminForm
+    list_display = ("title", "type", "section", "is_published", "order", "price", "currency")
+    list_select_related = ("section",)
+    list_filter = ("type", "is_published", "section")
+    search_fields = ("title_en", "title_zh_hans", "slug")
+    autocomplete_fields = ("section",)
     raw_id_fields = ("cover", "attachment")
 
 
-admin.site.register(PostRevision, list_display=("post", "created_by", "created_at"), raw_id_fields=("post",))
-admin.site.register(AccessGrant, list_display=("user", "post", "project", "source", "revoked_at"))
-admin.site.register(PreviewLink, list_display=("post", "expires_at", "revoked", "created_by"))
+# --- Access grants, preview links, revisions ----------------------------------------------------
+
+
+@admin.register(AccessGrant)
+class AccessGrantAdmin(admin.ModelAdmin):
+    list_display = ("user", "post", "project", "source", "reference", "created_at", "revoked_at")
+    list_select_related = ("user", "post", "project")
+    list_filter = ("source", ("revoked_at", admin.EmptyFieldListFilter))
+    search_fields = ("user__email", "post__title_en", "post__title_zh_hans", "project__title_en", "reference")
+    autocomplete_fields = ("user", "post", "project")
+    readonly_fields = ("revoked_at",)
+    actions = ("revoke", "reactivate")
+
+    def save_model(self, request: HttpRequest, obj: AccessGrant, form: forms.ModelForm, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        grant = services.access_grant_create(
+            user=obj.user, post=obj.post, project=obj.project, source=obj.source, reference=obj.reference
+        )
+        obj.pk, obj.created_at, obj.revoked_at = grant.pk, grant.created_at, grant.revoked_at
+        obj._state.adding = False
+
+    @admin.action(description=_("Revoke selected grants"), permissions=["change"])
+    def revoke(self, request: HttpRequest, queryset: QuerySet[AccessGrant]) -> None:
+        count = sum(
+            services.access_grant_revoke(user=g.user, post=g.post, project=g.project)
+            for g in queryset.select_related("user", "post", "project")
+        )
+        self.message_user(request, ngettext("%(n)d grant revoked.", "%(n)d grants revoked.", count) % {"n": count})
+
+    @admin.action(description=_("Reactivate selected grants"), permissions=["change"])
+    def reactivate(self, request: HttpRequest, queryset: QuerySet[AccessGrant]) -> None:
+        grants = list(queryset.select_related("user", "post", "project"))
+        for g in grants:
+            services.access_grant_create(
+                user=g.user, post=g.post, project=g.project, source=g.source, reference=g.reference
+            )
+        self.message_user(
+            request, ngettext("%(n)d grant active.", "%(n)d grants active.", len(grants)) % {"n": len(grants)}
+        )
+
+
+@admin.register(PreviewLink)
+class PreviewLinkAdmin(admin.ModelAdmin):
+    list_display = ("post", "expires_at", "revoked", "usable", "created_by", "created_at")
+    list_select_related = ("post", "created_by")
+    list_filter = ("revoked",)
+    search_fields = ("post__title_en", "post__title_zh_hans", "post__slug")
+    autocomplete_fields = ("post",)
+    fields = ("post", "expires_at", "revoked", "link")
+    readonly_fields = ("link",)
+    actions = ("revoke",)
+
+    @admin.display(boolean=True, description=_("usable"))
+    def usable(self, link: PreviewLink) -> bool:
+        return link.is_usable
+
+    @admin.display(description=_("link"))
+    def link(self, link: PreviewLink) -> str:
+        if not link.pk:
+            return "—"
+        return format_html('<a href="{0}">{0}</a>', preview_url(link))
+
+    def save_model(self, request: HttpRequest, obj: PreviewLink, form: forms.ModelForm, change: bool) -> None:
+        if obj.created_by_id is None:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Revoke selected links"), permissions=["change"])
+    def revoke(self, request: HttpRequest, queryset: QuerySet[PreviewLink]) -> None:
+        for link in queryset:
+            services.preview_link_revoke(link=link)
+        self.message_user(request, _("Links revoked."))
+
+
+@admin.register(PostRevision)
+class PostRevisionAdmin(admin.ModelAdmin):
+    """Read-only: revisions are made by saves and restored from the post's history page."""
+
+    list_display = ("post", "note", "created_by", "created_at")
+    list_select_related = ("post", "created_by")
+    search_fields = ("post__title_en", "post__title_zh_hans", "note")
+    readonly_fields = ("post", "note", "created_by", "data")
+    fields = ("post", "note", "created_by", "data")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -242,3 +242,33 @@ def project_list_visible(*, user: Any) -> QuerySet[Project]:
     if user_is_editor(user):
         return Project.objects.select_related("cover", "section", "attachment").order_by("order", "-id")
     return project_list_published()
+
+
+# --- Revisions (the admin's history and diff) ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FieldDiff:
+    """One field that differs between two revisions; `lines` are (op, text), op in "+", "-", " "."""
+
+    name: str
+    lines: tuple[tuple[str, str], ...]
+
+
+def post_revision_diff(*, older: Any, newer: Any) -> list[FieldDiff]:
+    """Line-by-line differences of every field whose value differs between two revisions of a post."""
+    import difflib
+
+    names = sorted(set(older.data) | set(newer.data))
+    diffs = []
+    for name in names:
+        before, after = older.data.get(name), newer.data.get(name)
+        if before == after:
+            continue
+        a = "" if before is None else str(before)
+        b = "" if after is None else str(after)
+        lines = tuple(
+            (line[0], line[2:]) for line in difflib.ndiff(a.splitlines(), b.splitlines()) if not line.startswith("?")
+        )
+        diffs.append(FieldDiff(name=name, lines=lines))
+    return diffs

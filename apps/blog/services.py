@@ -318,3 +318,31 @@ def tag_get_or_create(*, name: str, language: str = "en", name_other: str = "") 
     return Tag.objects.create(
         **{f"name_{lang_suffix(language)}": name, f"name_{lang_suffix(other)}": name_other.strip() or None}
     )
+
+
+# --- Admin saves (the form has already applied its fields to the instance) ----------------------
+
+
+@transaction.atomic
+def post_save_from_form(*, post: Post, by: Any, tags: Iterable[Tag] | None, status: str, at: Any) -> Post:
+    """Save a post edited in a form (its fields already set on `post`), its tags and a revision.
+
+    The form sets `status`/`published_at` on the instance too; they are put back to the stored values
+    and moved through `transition_to`, so a form cannot make a move the workflow forbids.
+    """
+    created = post.pk is None
+    stored = None if created else Post.objects.only("status", "published_at").get(pk=post.pk)
+    was_live = bool(stored and stored.is_live)
+    post.status = stored.status if stored else Post.Status.DRAFT
+    post.published_at = stored.published_at if stored else None
+    untouched = at == post.published_at or (at and post.published_at and at == post.published_at.replace(microsecond=0))
+    if status != post.status or not untouched:
+        post.transition_to(status, at=at)
+        if status in (Post.Status.DRAFT, Post.Status.ARCHIVED):
+            post.published_at = at
+    post.save()
+    if tags is not None:
+        post.tags.set(tags)
+    _record_revision(post=post, by=by, note=_("Created") if created else _("Edited"))
+    _announce_status_change(post, by, was_live=was_live)
+    return post

@@ -79,3 +79,30 @@ def test_api_docs_serve_their_assets_locally(client):
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in html
     assert "cdn" not in html.lower()
     assert client.get("/api/redoc/").status_code == 200
+
+
+class _RaisesDjangoValidationError(generics.GenericAPIView):
+    permission_classes = (AllowAny,)
+    authentication_classes = ()
+
+    def post(self, request):
+        from django.core.exceptions import ValidationError
+
+        if request.data.get("field"):
+            raise ValidationError({"slug": ValidationError("Bad slug.", code="bad_slug")})
+        raise ValidationError("Cannot go from draft to draft.", code="illegal_transition")
+
+
+def test_a_django_validation_error_from_a_service_is_a_400_in_the_error_shape():
+    view = _RaisesDjangoValidationError.as_view()
+    response = view(APIRequestFactory().post("/x/", {}, format="json"))
+    assert response.status_code == 400
+    assert response.data == {
+        "detail": "Invalid input. Cannot go from draft to draft.",
+        "code": "illegal_transition",
+        "errors": {"non_field_errors": ["Cannot go from draft to draft."]},
+    }
+    response = view(APIRequestFactory().post("/x/", {"field": "1"}, format="json"))
+    assert response.status_code == 400
+    assert response.data["code"] == "bad_slug"
+    assert response.data["errors"] == {"slug": ["Bad slug."]}

@@ -1,0 +1,1 @@
+"""The blog's content API (DRF): posts, sections, tags and projects under /api/v1/."""

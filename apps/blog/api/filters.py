@@ -1,0 +1,31 @@
+"""Query-string filters for the posts list (`?section=`, `?tag=`, `?featured=`, `?year=`, `?month=`, `?status=`)."""
+
+import django_filters
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from apps.blog import selectors
+from apps.blog.models import Post, Section, Tag
+
+
+class PostFilter(django_filters.FilterSet):
+    section = django_filters.ModelChoiceFilter(
+        queryset=Section.objects.all(),
+        to_field_name="slug",
+        method="filter_section",
+        label=_("Section slug (includes its child sections)"),
+    )
+    tag = django_filters.ModelChoiceFilter(queryset=Tag.objects.all(), to_field_name="slug", field_name="tags")
+    featured = django_filters.BooleanFilter(field_name="is_featured")
+    year = django_filters.NumberFilter(field_name="published_at", lookup_expr="year", min_value=1970, max_value=9999)
+    month = django_filters.NumberFilter(field_name="published_at", lookup_expr="month", min_value=1, max_value=12)
+    status = django_filters.ChoiceFilter(choices=Post.Status.choices, label=_("Status (editors only see non-live)"))
+
+    class Meta:
+        model = Post
+        fields = ("section", "tag", "featured", "year", "month", "status")
+
+    def filter_section(self, queryset: QuerySet[Post], name: str, value: Section | None) -> QuerySet[Post]:
+        if value is None:
+            return queryset
+        return queryset.filter(section_id__in=selectors.section_descendant_ids(section=value))

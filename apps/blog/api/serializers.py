@@ -1,0 +1,329 @@
+"""Read serializers (what clients see, in the request's language) and write serializers (what editors send)."""
+
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from apps.blog import selectors
+from apps.blog.models import LANGUAGE_CODES, Post, PostRevision, Project, Section, Tag, lang_suffix
+from apps.blog.services import TRANSLATED_FIELDS
+
+TRANSLATION_STATES = ("complete", "fallback", "missing")
+
+# --- small nested shapes ------------------------------------------------------------------------
+
+
+class SectionBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Section
+        fields = ("id", "slug", "name", "type")
+
+
+class TagBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Tag
+        fields = ("id", "slug", "name")
+
+
+class CoverSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = serializers.CharField(allow_null=True)
+    alt = serializers.CharField()
+    width = serializers.IntegerField(allow_null=True)
+    height = serializers.IntegerField(allow_null=True)
+
+
+def cover_data(asset: Any) -> dict[str, Any] | None:
+    """A public cover's URL and size; a private asset's URL is never shown."""
+    if asset is None:
+        return None
+    public = asset.visibility == asset.Visibility.PUBLIC and bool(asset.file)
+    return {
+        "id": asset.pk,
+        "url": asset.file.url if public else None,
+        "alt": asset.alt_text,
+        "width": asset.width,
+        "height": asset.height,
+    }
+
+
+class TranslationStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=TRANSLATION_STATES)
+    shown_language = serializers.CharField()
+    missing_fields = serializers.ListField(child=serializers.CharField())
+
+
+# --- posts: read --------------------------------------------------------------------------------
+
+
+class PostListSerializer(serializers.ModelSerializer):
+    section = SectionBriefSerializer(read_only=True)
+    tags = TagBriefSerializer(many=True, read_only=True)
+    author = serializers.SerializerMethodField()
+    cover = serializers.SerializerMethodField()
+    reading_time = serializers.IntegerField(read_only=True)
+    language = serializers.SerializerMethodField()
+    translation_status = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Post
+        fields = (
+            "id",
+            "slug",
+            "title",
+            "summary",
+            "section",
+            "tags",
+            "author",
+            "cover",
+            "status",
+            "published_at",
+            "updated_at",
+            "is_featured",
+            "is_premium",
+            "reading_time",
+            "source_language",
+            "language",
+            "translation_status",
+        )
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_author(self, post: Post) -> str | None:
+        author = post.author
+        return (getattr(author, "display_name", "") or str(author)) if author else None
+
+    @extend_schema_field(CoverSerializer(allow_null=True))
+    def get_cover(self, post: Post) -> dict[str, Any] | None:
+        return cover_data(post.cover)
+
+    def get_language(self, post: Post) -> str:
+        return self.context["language"]
+
+    @extend_schema_field(TranslationStatusSerializer)
+    def get_translation_status(self, post: Post) -> dict[str, Any]:
+        state = selectors.translation_status(post=post, language=self.context["language"])
+        return {
+            "status": state.status,
+            "shown_language": state.shown_language,
+            "missing_fields": list(state.missing_fields),
+        }
+
+
+class PostDetailSerializer(PostListSerializer):
+    """The body is omitted (null, `locked: true`) for premium posts the caller has no grant for."""
+
+    body_html = serializers.SerializerMethodField()
+    toc_html = serializers.SerializerMethodField()
+    locked = serializers.SerializerMethodField()
+
+    class Meta(PostListSerializer.Meta):
+        fields = (
+            *PostListSerializer.Meta.fields,
+            "seo_title",
+            "seo_description",
+            "seo_keywords",
+            "locked",
+            "body_html",
+            "toc_html",
+        )
+
+    def _readable(self, post: Post) -> bool:
+        cache = self.context.setdefault("_readable", {})
+        if post.pk not in cache:
+            cache[post.pk] = selectors.user_can_read_post(user=self.context["request"].user, post=post)
+        return cache[post.pk]
+
+    def get_locked(self, post: Post) -> bool:
+        return not self._readable(post)
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_body_html(self, post: Post) -> str | None:
+        return post.body_html if self._readable(post) else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_toc_html(self, post: Post) -> str | None:
+        return post.toc_html if self._readable(post) else None
+
+
+def _translated(names: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(f"{name}_{lang_suffix(code)}" for name in names for code in LANGUAGE_CODES)
+
+
+class PostEditorSerializer(PostDetailSerializer):
+    """What editors see: every language's source fields, as they would write them back."""
+
+    class Meta(PostDetailSerializer.Meta):
+        fields = (*PostDetailSerializer.Meta.fields, *_translated(TRANSLATED_FIELDS))
+
+
+# --- posts: write -------------------------------------------------------------------------------
+
+
+class PostWriteSerializer(serializers.ModelSerializer):
+    """Create/update input. Status moves go through the publish/unpublish/schedule actions."""
+
+    section = serializers.PrimaryKeyRelatedField(queryset=Section.objects.all(), allow_null=True, required=False)
+    tags = serializers.ListField(
+        child=serializers.CharField(max_length=60),
+        required=False,
+        help_text=_("Tag names or slugs; new names are created."),
+    )
+
+    class Meta:
+        model = Post
+        fields = (
+            *_translated(TRANSLATED_FIELDS),
+            "slug",
+            "source_language",
+            "section",
+            "cover",
+            "tags",
+            "is_featured",
+            "is_premium",
+        )
+        extra_kwargs = {"slug": {"required": False}}
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        limit = settings.BLOG_BODY_MAX_CHARS
+        errors = {
+            name: [
+                _("The body is too long: %(size)d characters, at most %(limit)d.")
+                % {"size": len(value), "limit": limit}
+            ]
+            for name, value in attrs.items()
+            if name.startswith("body_") and value and len(value) > limit
+        }
+        if errors:
+            raise serializers.ValidationError(errors, code="too_long")
+        return attrs
+
+
+class PostScheduleSerializer(serializers.Serializer):
+    at = serializers.DateTimeField(help_text=_("When the post goes live (must be in the future)."))
+
+
+class PostPublishSerializer(serializers.Serializer):
+    at = serializers.DateTimeField(
+        required=False, help_text=_("Optional: a past time backdates; a future time schedules.")
+    )
+
+
+class PostRestoreSerializer(serializers.Serializer):
+    revision = serializers.IntegerField(help_text=_("The id of one of this post's revisions."))
+
+
+class PostRevisionSerializer(serializers.ModelSerializer):
+    created_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PostRevision
+        fields = ("id", "created_at", "created_by", "note", "data")
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_created_by(self, revision: PostRevision) -> str | None:
+        user = revision.created_by
+        return (getattr(user, "display_name", "") or str(user)) if user else None
+
+
+class PostRevisionPageSerializer(serializers.Serializer):
+    """The paginated envelope of the revisions action (for the schema)."""
+
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = PostRevisionSerializer(many=True)
+
+
+# --- sections, tags, projects -------------------------------------------------------------------
+
+
+class SectionSerializer(serializers.ModelSerializer):
+    """A section with its child sections nested (the whole tree from one query)."""
+
+    children = serializers.SerializerMethodField()
+    language = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Section
+        fields = (
+            "id",
+            "slug",
+            "type",
+            "name",
+            "description",
+            "seo_title",
+            "seo_description",
+            "order",
+            "parent",
+            "children",
+            "language",
+        )
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    def get_children(self, section: Section) -> list[dict[str, Any]]:
+        kids = self.context.get("children", {}).get(section.pk, [])
+        return SectionSerializer(kids, many=True, context=self.context).data
+
+    def get_language(self, section: Section) -> str:
+        return self.context["language"]
+
+
+class TagSerializer(serializers.ModelSerializer):
+    post_count = serializers.IntegerField(read_only=True, default=None)
+    language = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Tag
+        fields = ("id", "slug", "name", "post_count", "language")
+
+    def get_language(self, tag: Tag) -> str:
+        return self.context["language"]
+
+
+class ProjectListSerializer(serializers.ModelSerializer):
+    section = SectionBriefSerializer(read_only=True)
+    cover = serializers.SerializerMethodField()
+    language = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Project
+        fields = (
+            "id",
+            "slug",
+            "title",
+            "description",
+            "type",
+            "cover",
+            "repository_url",
+            "demo_url",
+            "section",
+            "order",
+            "price",
+            "currency",
+            "is_for_sale",
+            "language",
+        )
+
+    @extend_schema_field(CoverSerializer(allow_null=True))
+    def get_cover(self, project: Project) -> dict[str, Any] | None:
+        return cover_data(project.cover)
+
+    def get_language(self, project: Project) -> str:
+        return self.context["language"]
+
+
+class ProjectDetailSerializer(ProjectListSerializer):
+    """`can_download`: whether the caller may fetch the private attachment (the file itself is never linked)."""
+
+    can_download = serializers.SerializerMethodField()
+
+    class Meta(ProjectListSerializer.Meta):
+        fields = (*ProjectListSerializer.Meta.fields, "body_html", "can_download")
+
+    def get_can_download(self, project: Project) -> bool:
+        return bool(project.attachment_id) and selectors.user_can_download_project(
+            user=self.context["request"].user, project=project
+        )
