@@ -348,3 +348,6 @@ CELERY_BEAT_SCHEDULE = {
     # Tidiness only: readers already see a scheduled post at its time (published_at <= now).
     "blog-scheduled-posts-flip": {"task": "apps.blog.tasks.scheduled_posts_flip", "schedule": 300.0},
 }
+# Anonymous readers' pages and feeds stay cached this long at most (0 turns the page cache off);
+# any change readers could see drops them at once (apps/blog/page_cache.py).
+BLOG_PAGE_CACHE_TIMEOUT = 600

@@ -242,3 +242,54 @@ def project_list_visible(*, user: Any) -> QuerySet[Project]:
     if user_is_editor(user):
         return Project.objects.select_related("cover", "section", "attachment").order_by("order", "-id")
     return project_list_published()
+
+
+# --- Reader pages, feeds and the page cache ----------------------------------------------------
+
+
+def post_next_due_at() -> datetime | None:
+    """When the next waiting scheduled post goes live (the page cache expires then)."""
+    return (
+        Post.objects.filter(status__in=(Post.Status.PUBLISHED, Post.Status.SCHEDULED), published_at__gt=timezone.now())
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+
+
+def post_search(*, query: str, language: str) -> QuerySet[Post]:
+    """Live posts whose title, summary or body in `language` contain `query` (any script, case-insensitive)."""
+    suffix = lang_suffix(language)
+    words = query.split()[:8]
+    qs = Post.objects.filter(live_q())
+    for word in words:
+        qs = qs.filter(
+            Q(**{f"title_{suffix}__icontains": word})
+            | Q(**{f"summary_{suffix}__icontains": word})
+            | Q(**{f"body_{suffix}__icontains": word})
+        )
+    return _with_relations(qs.order_by("-published_at", "-id")).defer(
+        *(f for f in HEAVY_POST_FIELDS if f != f"body_{suffix}")
+    )
+
+
+def post_archive_months() -> list[datetime]:
+    """The months that have live posts, newest first."""
+    return list(Post.objects.filter(live_q()).dates("published_at", "month", order="DESC"))
+
+
+def section_get_about() -> Section | None:
+    return Section.objects.filter(is_active=True, type=Section.Type.ABOUT).order_by("order", "id").first()
+
+
+def section_list_children(*, section: Section) -> QuerySet[Section]:
+    return Section.objects.filter(is_active=True, parent=section).order_by("order", "id")
+
+
+def post_list_for_sitemap() -> QuerySet[Post]:
+    return Post.objects.filter(live_q()).only("slug", "updated_at", "published_at").order_by("-published_at", "-id")
+
+
+def post_with_relations(*, pk: int) -> Post:
+    """Any post (whatever its status) with what its page shows; for preview links."""
+    return _with_relations(Post.objects.filter(pk=pk)).get()
