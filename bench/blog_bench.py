@@ -7,8 +7,9 @@ with it off (`BENCH_PAGE_CACHE=0`). Each time it measures the bare view and the 
 and API list pages with `wrk -t2 -c16`, and prints requests/s, p50/p99 latency and the ratio to the
 bare view of the same run. Last, it profiles the slowest uncached page with cProfile in-process.
 
-Environment: BENCH_WORKDIR (keep and reuse the seeded scratch directory), BENCH_SECONDS (per URL, default 5), BENCH_POSTS (default 2000), REDIS_URL (optional:
-use Redis as the cache, as in production; otherwise each worker has a local-memory cache).
+Environment: BENCH_WORKDIR (keep and reuse the seeded scratch directory), BENCH_SECONDS (per URL,
+default 5), BENCH_POSTS (default 2000), REDIS_URL (optional: use Redis as the cache, as in
+production; otherwise each worker has a local-memory cache).
 """
 
 import os
