@@ -29,7 +29,7 @@ PAGES = {
     "search": "/{lang}/search/?q={query}",
     "tag": "/{lang}/tags/python/",
 }
-QUERIES = {"en": "python", "zh-hans": "%E4%BB%A3%E7%A0%81"}
+QUERIES = {"en": "python", "zh-hans": "%E6%B8%B2%E6%9F%93"}
 AXE_SCRIPT = "axe.run().then(r => r.violations.map(v => `${v.id} [${v.impact}]: ${v.nodes.length}`))"
 LIGHTHOUSE_TARGETS = {"performance": 0.99, "accessibility": 1.0, "best-practices": 1.0, "seo": 1.0}
 
