@@ -269,7 +269,7 @@ def post_search(*, query: str, language: str) -> QuerySet[Post]:
             | Q(**{f"body_{suffix}__icontains": word})
         )
     return _with_relations(qs.order_by("-published_at", "-id")).defer(
-        *(f for f in HEAVY_POST_FIELDS if f != f"body_{suffix}")
+        *(f for f in HEAVY_POST_FIELDS if f != f"body_html_{suffix}")  # snippets come from the rendered text
     )
 
 

@@ -253,7 +253,7 @@ def search(request: HttpRequest) -> HttpResponse:
         suffix = language.replace("-", "_")
         results = []
         for post in page.object_list:
-            body = plain_text(getattr(post, f"body_{suffix}") or "")
+            body = " ".join(plain_text(getattr(post, f"body_html_{suffix}") or "").split())
             summary = post.summary or ""
             results.append(
                 {
