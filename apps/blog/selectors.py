@@ -116,14 +116,20 @@ def post_list_related(*, post: Post, limit: int = 4) -> list[Post]:
     tag_ids = [t.pk for t in post.tags.all()]  # uses the prefetch when there is one
     if not tag_ids:
         return []
-    qs = (
-        Post.objects.filter(live_q(), tags__in=tag_ids)
-        .exclude(pk=post.pk)
-        .annotate(shared_tags=Count("tags"))
-        .order_by("-shared_tags", "-published_at", "-id")
-        .defer(*HEAVY_POST_FIELDS)
+    # Rank on the narrow tag-link table first (grouping whole post rows is slow), then load the winners.
+    ranked = list(
+        Post.tags.through.objects.filter(live_q(prefix="post__"), tag_id__in=tag_ids)
+        .exclude(post_id=post.pk)
+        .values("post_id")
+        .annotate(shared_tags=Count("tag_id"))
+        .order_by("-shared_tags", "-post__published_at", "-post_id")
+        .values_list("post_id", "shared_tags")[:limit]
     )
-    return list(_with_relations(qs)[:limit])
+    shared = dict(ranked)
+    posts = {p.pk: p for p in _with_relations(Post.objects.filter(pk__in=shared).defer(*HEAVY_POST_FIELDS))}
+    for pk, count in shared.items():
+        posts[pk].shared_tags = count
+    return [posts[pk] for pk, _count in ranked]
 
 
 def user_can_read_post(*, user: Any, post: Post) -> bool:
@@ -293,3 +299,11 @@ def post_list_for_sitemap() -> QuerySet[Post]:
 def post_with_relations(*, pk: int) -> Post:
     """Any post (whatever its status) with what its page shows; for preview links."""
     return _with_relations(Post.objects.filter(pk=pk)).get()
+
+
+def post_list_cards(**filters: Any) -> QuerySet[Post]:
+    """`post_list_published(light=True, ...)` loading only what a post card shows: section, cover, tags.
+
+    Lists skip the author and parent-section joins (dozens of columns per row they never show).
+    """
+    return post_list_published(light=True, **filters).select_related(None).select_related("section", "cover")

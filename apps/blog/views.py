@@ -56,8 +56,8 @@ def _cover_meta(asset: Any) -> dict[str, Any]:
 @require_safe
 @cached_page
 def home(request: HttpRequest) -> HttpResponse:
-    latest = _paginate(request, selectors.post_list_published(light=True))
-    featured = list(selectors.post_list_published(featured=True, light=True)[:FEATURED_COUNT])
+    latest = _paginate(request, selectors.post_list_cards())
+    featured = list(selectors.post_list_cards(featured=True)[:FEATURED_COUNT])
     if latest.number > 1:
         featured = []
     else:
@@ -167,7 +167,7 @@ def section_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return _listing(
         request,
         "blog/section_detail.html",
-        selectors.post_list_published(section=section, light=True),
+        selectors.post_list_cards(section=section),
         meta,
         section=section,
         children=list(selectors.section_list_children(section=section)),
@@ -187,7 +187,7 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
         description=_("Every post tagged “%(name)s”, newest first.") % {"name": tag.name},
         breadcrumbs=[(tag.name, url)],
     )
-    return _listing(request, "blog/tag_detail.html", selectors.post_list_published(tag=tag, light=True), meta, tag=tag)
+    return _listing(request, "blog/tag_detail.html", selectors.post_list_cards(tag=tag), meta, tag=tag)
 
 
 @require_safe
@@ -203,7 +203,7 @@ def archive(request: HttpRequest, year: int | None = None, month: int | None = N
             breadcrumbs=[(_("Archive"), reverse("blog:archive"))],
         )
         return render(request, "blog/archive_index.html", {"meta": meta, "months": months})
-    posts = selectors.post_list_published(year=year, month=month, light=True)
+    posts = selectors.post_list_cards(year=year, month=month)
     if month is None:
         label = str(year)
         url = reverse("blog:archive-year", args=[year])
