@@ -301,9 +301,11 @@ def post_with_relations(*, pk: int) -> Post:
     return _with_relations(Post.objects.filter(pk=pk)).get()
 
 
-def post_list_cards(**filters: Any) -> QuerySet[Post]:
-    """`post_list_published(light=True, ...)` loading only what a post card shows: section, cover, tags.
+def post_list_cards(*, with_cover: bool = False, **filters: Any) -> QuerySet[Post]:
+    """`post_list_published(light=True, ...)` loading only what a post card shows: section, tags (and cover).
 
-    Lists skip the author and parent-section joins (dozens of columns per row they never show).
+    Sections and covers come by prefetch, not joins: a join makes SQLite sort the wide joined rows
+    of every live post before the LIMIT (5 ms instead of 1 ms for a page on 2,000 posts).
     """
-    return post_list_published(light=True, **filters).select_related(None).select_related("section", "cover")
+    related = ("section", "cover") if with_cover else ("section",)
+    return post_list_published(light=True, **filters).select_related(None).prefetch_related(*related)

@@ -57,7 +57,7 @@ def _cover_meta(asset: Any) -> dict[str, Any]:
 @cached_page
 def home(request: HttpRequest) -> HttpResponse:
     latest = _paginate(request, selectors.post_list_cards())
-    featured = list(selectors.post_list_cards(featured=True)[:FEATURED_COUNT])
+    featured = list(selectors.post_list_cards(featured=True, with_cover=True)[:FEATURED_COUNT])
     if latest.number > 1:
         featured = []
     else:
