@@ -1,8 +1,9 @@
 """The page cache: rendered pages for anonymous readers, per language and URL, in the Django cache.
 
 One small "state" entry holds a generation (a timestamp) and the time the next scheduled post is
-due. Any change readers could see (the blog's signals) starts a new generation, so every cached
-page and feed is dropped at once without listing keys; so does the arrival of a scheduled post's
+due; each cached page records the generation it was rendered in, and both are read in one round
+trip. Any change readers could see (the blog's signals) starts a new generation, so every cached
+page and feed goes stale at once without listing keys; so does the arrival of a scheduled post's
 time (it needs no cron, so it sends no signal). Pages carry an ETag and a Last-Modified (the
 generation's time) and answer conditional requests with 304.
 """
@@ -33,10 +34,13 @@ def _next_due_timestamp() -> float:
     return due.timestamp() if due else float("inf")
 
 
-def cache_state() -> tuple[int, float]:
-    """(generation, next_due): a new generation once the next scheduled post's time has come."""
+def cache_state(state: tuple[int, float] | None = None) -> tuple[int, float]:
+    """(generation, next_due): a new generation once the next scheduled post's time has come.
+
+    `state` is the stored state when the caller already read it (saves a round trip).
+    """
     now = time.time()
-    state = cache.get(STATE_KEY)
+    state = state if state is not None else cache.get(STATE_KEY)
     if state is not None and now < state[1]:
         return state
     state = (time.time_ns(), _next_due_timestamp())
@@ -88,12 +92,14 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             response = view(request, *args, **kwargs)
             response.headers.setdefault("X-Page-Cache", BYPASS)
             return response
-        generation, _due = cache_state()
         path_hash = hashlib.md5(request.get_full_path().encode(), usedforsecurity=False).hexdigest()
-        key = f"blog:page:{generation}:{get_language()}:{path_hash}"
-        entry = cache.get(key)
-        if entry is not None:
-            content, content_type, etag = entry
+        key = f"blog:page:{get_language()}:{path_hash}"
+        # One round trip for both: entries carry the generation they were rendered in.
+        found = cache.get_many([STATE_KEY, key])
+        generation, _due = cache_state(found.get(STATE_KEY))
+        entry = found.get(key)
+        if entry is not None and entry[0] == generation:
+            _generation, content, content_type, etag = entry
             response = HttpResponse(content, content_type=content_type)
             response["X-Page-Cache"] = HIT
         else:
@@ -102,7 +108,8 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
                 return response  # errors, redirects, and pages that set their own policy (previews)
             content = response.content
             etag = '"' + hashlib.md5(content, usedforsecurity=False).hexdigest() + '"'
-            cache.set(key, (content, response["Content-Type"], etag), settings.BLOG_PAGE_CACHE_TIMEOUT)
+            entry = (generation, content, response["Content-Type"], etag)
+            cache.set(key, entry, settings.BLOG_PAGE_CACHE_TIMEOUT)
             response["X-Page-Cache"] = MISS
         return _finish(request, response, etag, generation // 1_000_000_000)
 
