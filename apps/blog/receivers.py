@@ -43,5 +43,6 @@ def connect() -> None:
         post_delete.connect(_deleted, sender=model, dispatch_uid=f"blog.changed.delete.{model.__name__}")
     m2m_changed.connect(_tags_changed, sender=Post.tags.through, dispatch_uid="blog.changed.tags")
     # Readers' cached pages and feeds go stale with any of these.
-    for signal in (content_changed, post_published, post_unpublished):
-        signal.connect(invalidate_pages, dispatch_uid=f"blog.page_cache.{id(signal)}")
+    signals = {"changed": content_changed, "published": post_published, "unpublished": post_unpublished}
+    for name, signal in signals.items():
+        signal.connect(invalidate_pages, dispatch_uid=f"blog.page_cache.{name}")
