@@ -519,3 +519,6 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     # One name for every field choosing among LANGUAGES (source language, preferred language...).
     "LanguageEnum": LANGUAGES,
 }
+# Anonymous readers' pages and feeds stay cached this long at most (0 turns the page cache off);
+# any change readers could see drops them at once (apps/blog/page_cache.py).
+BLOG_PAGE_CACHE_TIMEOUT = 600

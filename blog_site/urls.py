@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from apps.blog import machine_views as blog_machine_views
 from apps.core import views as core_views
 
 urlpatterns = [
@@ -19,6 +20,9 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     path("admin/", admin.site.urls),
     path("", include("apps.media.urls")),
+    path("robots.txt", blog_machine_views.robots_txt, name="robots-txt"),
+    path("sitemap.xml", blog_machine_views.sitemap_index, name="sitemap-index"),
+    path("sitemap-<section>.xml", blog_machine_views.sitemap_section, name="sitemap-section"),
 ]
 
 urlpatterns += i18n_patterns(

@@ -6,7 +6,8 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from .models import Post, Project, Section, Tag
-from .signals import content_changed
+from .page_cache import invalidate_pages
+from .signals import content_changed, post_published, post_unpublished
 
 
 def _post_ids(instance: Any) -> list[int]:
@@ -41,3 +42,7 @@ def connect() -> None:
         post_save.connect(_saved, sender=model, dispatch_uid=f"blog.changed.save.{model.__name__}")
         post_delete.connect(_deleted, sender=model, dispatch_uid=f"blog.changed.delete.{model.__name__}")
     m2m_changed.connect(_tags_changed, sender=Post.tags.through, dispatch_uid="blog.changed.tags")
+    # Readers' cached pages and feeds go stale with any of these.
+    signals = {"changed": content_changed, "published": post_published, "unpublished": post_unpublished}
+    for name, signal in signals.items():
+        signal.connect(invalidate_pages, dispatch_uid=f"blog.page_cache.{name}")

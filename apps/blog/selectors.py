@@ -116,14 +116,20 @@ def post_list_related(*, post: Post, limit: int = 4) -> list[Post]:
     tag_ids = [t.pk for t in post.tags.all()]  # uses the prefetch when there is one
     if not tag_ids:
         return []
-    qs = (
-        Post.objects.filter(live_q(), tags__in=tag_ids)
-        .exclude(pk=post.pk)
-        .annotate(shared_tags=Count("tags"))
-        .order_by("-shared_tags", "-published_at", "-id")
-        .defer(*HEAVY_POST_FIELDS)
+    # Rank on the narrow tag-link table first (grouping whole post rows is slow), then load the winners.
+    ranked = list(
+        Post.tags.through.objects.filter(live_q(prefix="post__"), tag_id__in=tag_ids)
+        .exclude(post_id=post.pk)
+        .values("post_id")
+        .annotate(shared_tags=Count("tag_id"))
+        .order_by("-shared_tags", "-post__published_at", "-post_id")
+        .values_list("post_id", "shared_tags")[:limit]
     )
-    return list(_with_relations(qs)[:limit])
+    shared = dict(ranked)
+    posts = {p.pk: p for p in _with_relations(Post.objects.filter(pk__in=shared).defer(*HEAVY_POST_FIELDS))}
+    for pk, count in shared.items():
+        posts[pk].shared_tags = count
+    return [posts[pk] for pk, _count in ranked]
 
 
 def user_can_read_post(*, user: Any, post: Post) -> bool:
@@ -272,3 +278,64 @@ def post_revision_diff(*, older: Any, newer: Any) -> list[FieldDiff]:
         )
         diffs.append(FieldDiff(name=name, lines=lines))
     return diffs
+
+
+# --- Reader pages, feeds and the page cache ----------------------------------------------------
+
+
+def post_next_due_at() -> datetime | None:
+    """When the next waiting scheduled post goes live (the page cache expires then)."""
+    return (
+        Post.objects.filter(status__in=(Post.Status.PUBLISHED, Post.Status.SCHEDULED), published_at__gt=timezone.now())
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+
+
+def post_search(*, query: str, language: str) -> QuerySet[Post]:
+    """Live posts whose title, summary or body in `language` contain `query` (any script, case-insensitive)."""
+    suffix = lang_suffix(language)
+    words = query.split()[:8]
+    qs = Post.objects.filter(live_q())
+    for word in words:
+        qs = qs.filter(
+            Q(**{f"title_{suffix}__icontains": word})
+            | Q(**{f"summary_{suffix}__icontains": word})
+            | Q(**{f"body_{suffix}__icontains": word})
+        )
+    return _with_relations(qs.order_by("-published_at", "-id")).defer(
+        *(f for f in HEAVY_POST_FIELDS if f != f"body_html_{suffix}")  # snippets come from the rendered text
+    )
+
+
+def post_archive_months() -> list[datetime]:
+    """The months that have live posts, newest first."""
+    return list(Post.objects.filter(live_q()).dates("published_at", "month", order="DESC"))
+
+
+def section_get_about() -> Section | None:
+    return Section.objects.filter(is_active=True, type=Section.Type.ABOUT).order_by("order", "id").first()
+
+
+def section_list_children(*, section: Section) -> QuerySet[Section]:
+    return Section.objects.filter(is_active=True, parent=section).order_by("order", "id")
+
+
+def post_list_for_sitemap() -> QuerySet[Post]:
+    return Post.objects.filter(live_q()).only("slug", "updated_at", "published_at").order_by("-published_at", "-id")
+
+
+def post_with_relations(*, pk: int) -> Post:
+    """Any post (whatever its status) with what its page shows; for preview links."""
+    return _with_relations(Post.objects.filter(pk=pk)).get()
+
+
+def post_list_cards(*, with_cover: bool = False, **filters: Any) -> QuerySet[Post]:
+    """`post_list_published(light=True, ...)` loading only what a post card shows: section, tags (and cover).
+
+    Sections and covers come by prefetch, not joins: a join makes SQLite sort the wide joined rows
+    of every live post before the LIMIT (5 ms instead of 1 ms for a page on 2,000 posts).
+    """
+    related = ("section", "cover") if with_cover else ("section",)
+    return post_list_published(light=True, **filters).select_related(None).prefetch_related(*related)

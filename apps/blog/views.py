@@ -1,8 +1,321 @@
-"""Reader pages."""
+"""Reader pages. Each view reads through `selectors`, builds the page's metadata, and renders.
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+Anonymous GETs are served from the page cache (`page_cache.cached_page`); signed-in readers,
+editors and preview links always get a fresh page.
+"""
+
+import re
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from . import selectors
+from .models import Post, Project, Section
+from .page_cache import cached_page
+from .rendering import plain_text
+from .seo import PageMeta, absolute, author_name, describe, post_jsonld
+
+PAGE_SIZE = 10
+FEATURED_COUNT = 3
+SEARCH_MAX_LENGTH = 100
 
 
+def _paginate(request: HttpRequest, queryset: Any, per_page: int = PAGE_SIZE) -> Page:
+    """The requested page; an out-of-range or malformed number is a 404 (not page 1 under another URL)."""
+    number = request.GET.get("page", "1")
+    if not number.isdigit():
+        raise Http404(_("No such page."))
+    paginator = Paginator(queryset, per_page)
+    if int(number) < 1 or int(number) > paginator.num_pages:
+        raise Http404(_("No such page."))
+    return paginator.page(int(number))
+
+
+def _cover_meta(asset: Any) -> dict[str, Any]:
+    if asset is None or not asset.file:
+        return {}
+    return {
+        "image": absolute(asset.file.url),
+        "image_width": asset.width,
+        "image_height": asset.height,
+        "image_alt": asset.alt_text or "",
+    }
+
+
+@require_safe
+@cached_page
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "blog/home.html")
+    latest = _paginate(request, selectors.post_list_cards())
+    featured = list(selectors.post_list_cards(featured=True, with_cover=True)[:FEATURED_COUNT])
+    if latest.number > 1:
+        featured = []
+    else:
+        featured_ids = {p.pk for p in featured}
+        latest.object_list = [p for p in latest.object_list if p.pk not in featured_ids]
+    title = _("Page %(number)s") % {"number": latest.number} if latest.number > 1 else ""
+    meta = PageMeta(
+        title=title or settings.SITE_NAME,
+        description=_("A bilingual blog about writing, code and everything between."),
+    )
+    return render(request, "blog/home.html", {"meta": meta, "featured": featured, "page": latest})
+
+
+def _post_page(request: HttpRequest, post: Post, *, preview: bool = False) -> HttpResponse:
+    language = get_language()
+    status = selectors.translation_status(post=post, language=language)
+    can_read = preview or selectors.user_can_read_post(user=request.user, post=post)
+    previous, following = selectors.post_prev_next(post=post)
+    related = selectors.post_list_related(post=post)
+    url = reverse("blog:post", kwargs={"slug": post.slug})
+    description = describe(post.seo_description, post.summary, post.body_html)
+    crumbs = []
+    if post.section_id:
+        if post.section.parent_id:
+            crumbs.append((post.section.parent.name, reverse("blog:section", args=[post.section.parent.slug])))
+        crumbs.append((post.section.name, reverse("blog:section", args=[post.section.slug])))
+    crumbs.append((post.title, url))
+    cover = _cover_meta(post.cover)
+    meta = PageMeta(
+        title=post.seo_title or post.title,
+        description=description,
+        og_type="article",
+        noindex=preview or not post.is_live,
+        breadcrumbs=crumbs,
+        extra_jsonld=[post_jsonld(post=post, url=url, image=cover.get("image", ""), description=description)],
+        **cover,
+    )
+    context = {
+        "meta": meta,
+        "post": post,
+        "translation": status,
+        "shown_language": status.shown_language,
+        "can_read": can_read,
+        "previous": previous,
+        "following": following,
+        "related": related,
+        "author_name": author_name(post.author),
+        "preview": preview,
+        "not_live": not post.is_live,
+        "crumbs": crumbs[:-1],
+    }
+    response = render(request, "blog/post_detail.html", context)
+    if preview or not post.is_live:
+        response["X-Robots-Tag"] = "noindex"
+        response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_safe
+@cached_page
+def post_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    post = selectors.post_get_visible(slug=slug, user=request.user)
+    if post is None:
+        raise Http404(_("No such post."))
+    return _post_page(request, post)
+
+
+@require_safe
+def preview(request: HttpRequest, token: str) -> HttpResponse:
+    """A draft shown to whoever holds a valid preview link: never cached, never indexed."""
+    from .services import preview_link_resolve
+
+    post = preview_link_resolve(token=token)
+    if post is None:
+        response = render(request, "404.html", status=404)
+        response["Cache-Control"] = "no-store"
+        return response
+    post = selectors.post_with_relations(pk=post.pk)
+    return _post_page(request, post, preview=True)
+
+
+def _listing(request: HttpRequest, template: str, posts: Any, meta: PageMeta, **context: Any) -> HttpResponse:
+    page = _paginate(request, posts)
+    if page.number > 1:
+        meta.title = _("%(title)s, page %(number)s") % {"title": meta.title, "number": page.number}
+    return render(request, template, {"meta": meta, "page": page, **context})
+
+
+@require_safe
+@cached_page
+def section_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    section = selectors.section_get_active(slug=slug)
+    if section is None:
+        raise Http404(_("No such section."))
+    if section.type == Section.Type.ABOUT:
+        return redirect("blog:about", permanent=True)
+    if section.type == Section.Type.PROJECTS:
+        return redirect("blog:projects", permanent=True)
+    url = reverse("blog:section", args=[section.slug])
+    crumbs = [(section.parent.name, reverse("blog:section", args=[section.parent.slug]))] if section.parent_id else []
+    meta = PageMeta(
+        title=section.seo_title or section.name,
+        description=describe(section.seo_description, section.description)
+        or _("Posts in %(name)s.") % {"name": section.name},
+        breadcrumbs=[*crumbs, (section.name, url)],
+    )
+    return _listing(
+        request,
+        "blog/section_detail.html",
+        selectors.post_list_cards(section=section),
+        meta,
+        section=section,
+        children=list(selectors.section_list_children(section=section)),
+        crumbs=crumbs,
+    )
+
+
+@require_safe
+@cached_page
+def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    tag = selectors.tag_get(slug=slug)
+    if tag is None:
+        raise Http404(_("No such tag."))
+    url = reverse("blog:tag", args=[tag.slug])
+    meta = PageMeta(
+        title=_("Posts tagged “%(name)s”") % {"name": tag.name},
+        description=_("Every post tagged “%(name)s”, newest first.") % {"name": tag.name},
+        breadcrumbs=[(tag.name, url)],
+    )
+    return _listing(request, "blog/tag_detail.html", selectors.post_list_cards(tag=tag), meta, tag=tag)
+
+
+@require_safe
+@cached_page
+def archive(request: HttpRequest, year: int | None = None, month: int | None = None) -> HttpResponse:
+    if month is not None and not 1 <= month <= 12:
+        raise Http404(_("No such month."))
+    months = selectors.post_archive_months()
+    if year is None:
+        meta = PageMeta(
+            title=_("Archive"),
+            description=_("Every post, month by month."),
+            breadcrumbs=[(_("Archive"), reverse("blog:archive"))],
+        )
+        return render(request, "blog/archive_index.html", {"meta": meta, "months": months})
+    posts = selectors.post_list_cards(year=year, month=month)
+    if month is None:
+        label = str(year)
+        url = reverse("blog:archive-year", args=[year])
+    else:
+        label = date_format(date(year, month, 1), "YEAR_MONTH_FORMAT")
+        url = reverse("blog:archive-month", args=[year, month])
+    meta = PageMeta(
+        title=_("Archive: %(period)s") % {"period": label},
+        description=_("Posts published in %(period)s.") % {"period": label},
+        breadcrumbs=[(_("Archive"), reverse("blog:archive")), (label, url)],
+    )
+    return _listing(request, "blog/archive.html", posts, meta, period=label, months=months)
+
+
+def highlight(text: str, words: list[str]) -> SafeString:
+    """`text` escaped, with each search word wrapped in <mark> (matched case-insensitively)."""
+    escaped = escape(text)
+    if not words:
+        return mark_safe(escaped)  # noqa: S308 - escaped just above
+    pattern = re.compile("|".join(re.escape(escape(w)) for w in sorted(words, key=len, reverse=True)), re.I)
+    return mark_safe(pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", escaped))  # noqa: S308 - input escaped
+
+
+def _snippet(text: str, words: list[str], width: int = 220) -> str:
+    """The part of `text` around the first match."""
+    lowered = text.lower()
+    hits = [lowered.find(w.lower()) for w in words if w and w.lower() in lowered]
+    start = max(0, min(hits) - width // 3) if hits else 0
+    piece = text[start : start + width]
+    return ("…" if start else "") + piece + ("…" if start + width < len(text) else "")
+
+
+@require_safe
+@cached_page
+def search(request: HttpRequest) -> HttpResponse:
+    query = " ".join(request.GET.get("q", "").split())[:SEARCH_MAX_LENGTH]
+    words = query.split()
+    meta = PageMeta(
+        title=_("Search: %(query)s") % {"query": query} if query else _("Search"),
+        description=_("Search the posts of this blog."),
+        breadcrumbs=[(_("Search"), reverse("blog:search"))],
+    )
+    context: dict[str, Any] = {"meta": meta, "query": query, "page": None, "results": []}
+    if query:
+        language = get_language()
+        page = _paginate(request, selectors.post_search(query=query, language=language))
+        suffix = language.replace("-", "_")
+        results = []
+        for post in page.object_list:
+            body = " ".join(plain_text(getattr(post, f"body_html_{suffix}") or "").split())
+            summary = post.summary or ""
+            results.append(
+                {
+                    "post": post,
+                    "title": highlight(post.title, words),
+                    "snippet": highlight(_snippet(f"{summary} {body}".strip(), words), words),
+                }
+            )
+        context.update(page=page, results=results)
+    return render(request, "blog/search.html", context)
+
+
+@require_safe
+@cached_page
+def project_list(request: HttpRequest) -> HttpResponse:
+    meta = PageMeta(
+        title=_("Projects"),
+        description=_("Things I have built: tools, apps and experiments."),
+        breadcrumbs=[(_("Projects"), reverse("blog:projects"))],
+    )
+    projects = [_with_price_label(p) for p in selectors.project_list_published()]
+    return render(request, "blog/project_list.html", {"meta": meta, "projects": projects})
+
+
+ZERO_DECIMAL_CURRENCIES = frozenset({"JPY", "KRW", "VND", "CLP", "ISK", "HUF", "TWD"})
+
+
+def _with_price_label(project: Project) -> Project:
+    """`price_label`: "19.00 USD" from the price in minor units."""
+    if project.currency in ZERO_DECIMAL_CURRENCIES:
+        amount = f"{project.price}"
+    else:
+        amount = f"{project.price // 100}.{project.price % 100:02d}"
+    project.price_label = f"{amount} {project.currency}"
+    return project
+
+
+@require_safe
+@cached_page
+def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    project: Project | None = selectors.project_get_published(slug=slug)
+    if project is None:
+        raise Http404(_("No such project."))
+    url = reverse("blog:project", args=[project.slug])
+    meta = PageMeta(
+        title=project.title,
+        description=describe(project.description, project.body_html),
+        breadcrumbs=[(_("Projects"), reverse("blog:projects")), (project.title, url)],
+        **_cover_meta(project.cover),
+    )
+    return render(request, "blog/project_detail.html", {"meta": meta, "project": _with_price_label(project)})
+
+
+@require_safe
+@cached_page
+def about(request: HttpRequest) -> HttpResponse:
+    section = selectors.section_get_about()
+    if section is None:
+        raise Http404(_("There is no about page yet."))
+    meta = PageMeta(
+        title=section.seo_title or section.name,
+        description=describe(section.seo_description, section.description),
+        breadcrumbs=[(section.name, reverse("blog:about"))],
+    )
+    return render(request, "blog/about.html", {"meta": meta, "section": section})

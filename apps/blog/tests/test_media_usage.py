@@ -40,3 +40,23 @@ def test_where_used_lists_posts_projects_and_avatars_using_an_asset(editor, admi
     page = admin_client.get(f"/admin/media/asset/{asset.pk}/change/")
     assert page.status_code == 200
     assert "Uses the cover" in page.content.decode()
+
+
+def test_a_post_page_shows_its_cover_as_a_watermarked_webp_srcset(editor, client, django_capture_on_commit_callbacks):
+    from io import BytesIO
+
+    buf = BytesIO()
+    Image.new("RGB", (1600, 900), (240, 240, 250)).save(buf, "JPEG")
+    with django_capture_on_commit_callbacks(execute=True):
+        cover = media_services.asset_create(
+            owner=editor, uploaded_file=ContentFile(buf.getvalue(), name="sky.jpg"), alt_text="A pale sky"
+        )
+    post = PostFactory(cover=cover, title_en="Under the sky")
+
+    html = client.get(f"/en/posts/{post.slug}/").content.decode()
+    assert 'type="image/webp"' in html
+    assert "wm-w720.webp 720w" in html
+    assert "wm-w1280.webp 1280w" in html
+    assert 'alt="A pale sky"' in html
+    assert 'width="' in html
+    assert 'height="' in html

@@ -1,0 +1,116 @@
+"""The page cache: rendered pages for anonymous readers, per language and URL, in the Django cache.
+
+One small "state" entry holds a generation (a timestamp) and the time the next scheduled post is
+due; each cached page records the generation it was rendered in, and both are read in one round
+trip. Any change readers could see (the blog's signals) starts a new generation, so every cached
+page and feed goes stale at once without listing keys; so does the arrival of a scheduled post's
+time (it needs no cron, so it sends no signal). Pages carry an ETag and a Last-Modified (the
+generation's time) and answer conditional requests with 304.
+"""
+
+import hashlib
+import time
+from collections.abc import Callable
+from datetime import datetime
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.utils.cache import patch_vary_headers
+from django.utils.http import http_date, parse_http_date_safe
+from django.utils.translation import get_language
+
+STATE_KEY = "blog:page-cache:state"
+MISS, HIT, BYPASS = "miss", "hit", "bypass"
+
+
+def _next_due_timestamp() -> float:
+    """When the next not-yet-live scheduled post goes live (infinity when none is waiting)."""
+    from .selectors import post_next_due_at
+
+    due: datetime | None = post_next_due_at()
+    return due.timestamp() if due else float("inf")
+
+
+def cache_state(state: tuple[int, float] | None = None) -> tuple[int, float]:
+    """(generation, next_due): a new generation once the next scheduled post's time has come.
+
+    `state` is the stored state when the caller already read it (saves a round trip).
+    """
+    now = time.time()
+    state = state if state is not None else cache.get(STATE_KEY)
+    if state is not None and now < state[1]:
+        return state
+    state = (time.time_ns(), _next_due_timestamp())
+    cache.set(STATE_KEY, state, timeout=None)
+    return state
+
+
+def invalidate_pages(**kwargs: Any) -> None:
+    """Drop every cached page and feed (receiver for the blog's signals)."""
+    cache.set(STATE_KEY, (time.time_ns(), _next_due_timestamp()), timeout=None)
+
+
+def _is_cacheable_request(request: HttpRequest) -> bool:
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if settings.BLOG_PAGE_CACHE_TIMEOUT <= 0:
+        return False
+    # A session cookie may mean a signed-in reader (editor banners, unlocked premium bodies).
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return not request.user.is_authenticated
+    return True
+
+
+def _not_modified(request: HttpRequest, etag: str, last_modified: int) -> bool:
+    if_none_match = request.headers.get("If-None-Match")
+    if if_none_match is not None:
+        tags = [t.strip().removeprefix("W/") for t in if_none_match.split(",")]
+        return etag in tags or "*" in tags
+    since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+    return since is not None and last_modified <= since
+
+
+def _finish(request: HttpRequest, response: HttpResponse, etag: str, last_modified: int) -> HttpResponse:
+    if _not_modified(request, etag, last_modified):
+        response = HttpResponseNotModified()
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(last_modified)
+    response["Cache-Control"] = "max-age=0, must-revalidate"
+    patch_vary_headers(response, ("Cookie",))
+    return response
+
+
+def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Serve anonymous GETs of `view` from the cache; everything else goes straight through."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not _is_cacheable_request(request):
+            response = view(request, *args, **kwargs)
+            response.headers.setdefault("X-Page-Cache", BYPASS)
+            return response
+        path_hash = hashlib.md5(request.get_full_path().encode(), usedforsecurity=False).hexdigest()
+        key = f"blog:page:{get_language()}:{path_hash}"
+        # One round trip for both: entries carry the generation they were rendered in.
+        found = cache.get_many([STATE_KEY, key])
+        generation, _due = cache_state(found.get(STATE_KEY))
+        entry = found.get(key)
+        if entry is not None and entry[0] == generation:
+            _generation, content, content_type, etag = entry
+            response = HttpResponse(content, content_type=content_type)
+            response["X-Page-Cache"] = HIT
+        else:
+            response = view(request, *args, **kwargs)
+            if response.status_code != 200 or response.streaming or response.has_header("Cache-Control"):
+                return response  # errors, redirects, and pages that set their own policy (previews)
+            content = response.content
+            etag = '"' + hashlib.md5(content, usedforsecurity=False).hexdigest() + '"'
+            entry = (generation, content, response["Content-Type"], etag)
+            cache.set(key, entry, settings.BLOG_PAGE_CACHE_TIMEOUT)
+            response["X-Page-Cache"] = MISS
+        return _finish(request, response, etag, generation // 1_000_000_000)
+
+    return wrapper

@@ -1,0 +1,91 @@
+import pytest
+
+from apps.blog import services
+
+from .factories import PostFactory, SectionFactory, TagFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_anonymous_pages_are_served_from_the_cache_per_language(client, django_assert_max_num_queries):
+    PostFactory(title_en="Cached story", title_zh_hans="缓存的故事")
+    assert client.get("/en/")["X-Page-Cache"] == "miss"
+    with django_assert_max_num_queries(0):
+        response = client.get("/en/")
+    assert response["X-Page-Cache"] == "hit"
+    assert "Cached story" in response.content.decode()
+    zh = client.get("/zh-hans/")
+    assert zh["X-Page-Cache"] == "miss"
+    assert "缓存的故事" in zh.content.decode()
+
+
+def test_signed_in_readers_bypass_the_cache(client, reader):
+    PostFactory()
+    client.get("/en/")
+    client.force_login(reader)
+    assert client.get("/en/")["X-Page-Cache"] == "bypass"
+
+
+def test_conditional_requests_get_304(client):
+    post = PostFactory()
+    response = client.get(f"/en/posts/{post.slug}/")
+    etag, last_modified = response["ETag"], response["Last-Modified"]
+    assert client.get(f"/en/posts/{post.slug}/", HTTP_IF_NONE_MATCH=etag).status_code == 304
+    assert client.get(f"/en/posts/{post.slug}/", HTTP_IF_MODIFIED_SINCE=last_modified).status_code == 304
+    assert client.get(f"/en/posts/{post.slug}/", HTTP_IF_NONE_MATCH='"other"').status_code == 200
+
+
+def test_editing_a_post_drops_cached_pages_and_feeds(client, editor, django_capture_on_commit_callbacks):
+    post = PostFactory(title_en="Old title")
+    etag = client.get(f"/en/posts/{post.slug}/")["ETag"]
+    assert "Old title" in client.get("/en/feed/rss.xml").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_update(post=post, by=editor, data={"title_en": "New title"})
+    response = client.get(f"/en/posts/{post.slug}/", HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200
+    assert "New title" in response.content.decode()
+    assert "New title" in client.get("/en/feed/rss.xml").content.decode()
+
+
+def test_adding_a_translation_drops_the_fallback_page(client, editor, django_capture_on_commit_callbacks):
+    post = PostFactory(source_language="zh-hans", title_en="", summary_en="", body_en="", title_zh_hans="中文标题")
+    assert "has not been translated yet" in client.get(f"/en/posts/{post.slug}/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_update(
+            post=post,
+            by=editor,
+            data={"title_en": "English title", "summary_en": "Short.", "body_en": "Now in English."},
+        )
+    html = client.get(f"/en/posts/{post.slug}/").content.decode()
+    assert "English title" in html
+    assert "has not been translated yet" not in html
+
+
+def test_unpublishing_removes_the_post_from_cached_pages(client, editor, django_capture_on_commit_callbacks):
+    post = PostFactory(title_en="Soon gone")
+    assert "Soon gone" in client.get("/en/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_unpublish(post=post, by=editor)
+    assert "Soon gone" not in client.get("/en/").content.decode()
+    assert client.get(f"/en/posts/{post.slug}/").status_code == 404
+
+
+def test_renaming_a_tag_or_section_drops_cached_pages(client, django_capture_on_commit_callbacks):
+    tag, section = TagFactory(name_en="Oldtag"), SectionFactory(name_en="Oldsection")
+    post = PostFactory(tags=[tag], section=section)
+    assert "Oldtag" in client.get(f"/en/posts/{post.slug}/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        tag.name_en = "Newtag"
+        tag.save()
+        section.name_en = "Newsection"
+        section.save()
+    html = client.get(f"/en/posts/{post.slug}/").content.decode()
+    assert "Newtag" in html
+    assert "Newsection" in html
+
+
+def test_the_cache_can_be_turned_off(client, settings):
+    settings.BLOG_PAGE_CACHE_TIMEOUT = 0
+    PostFactory()
+    client.get("/en/")
+    assert client.get("/en/")["X-Page-Cache"] == "bypass"

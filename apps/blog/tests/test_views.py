@@ -1,0 +1,272 @@
+import json
+import re
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.utils import timezone
+
+from apps.blog import services
+from apps.blog.models import Section
+
+from .factories import AccessGrantFactory, PostFactory, ProjectFactory, SectionFactory, TagFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _html(client, url, **kwargs):
+    response = client.get(url, **kwargs)
+    assert response.status_code == 200, (url, response.status_code)
+    return response.content.decode()
+
+
+def _jsonld_types(html):
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    data = json.loads(blocks[0])
+    return {item["@type"] for item in (data if isinstance(data, list) else [data])}
+
+
+def test_home_lists_featured_and_latest_posts_in_both_languages(client):
+    PostFactory(title_en="Featured story", title_zh_hans="精选故事", is_featured=True)
+    PostFactory(title_en="Plain story", title_zh_hans="普通故事")
+    PostFactory(draft=True, title_en="Secret draft")
+    html = _html(client, "/en/")
+    assert "Featured story" in html
+    assert "Plain story" in html
+    assert "Secret draft" not in html
+    zh = _html(client, "/zh-hans/")
+    assert "精选故事" in zh
+    assert "普通故事" in zh
+
+
+def test_home_paginates_and_rejects_pages_that_do_not_exist(client):
+    for i in range(12):
+        PostFactory(title_en=f"Story {i}", published_at=timezone.now() - timedelta(hours=i + 1))
+    first = _html(client, "/en/")
+    assert "Story 0" in first
+    assert "Story 11" not in first
+    assert 'rel="next"' in first
+    assert "Story 11" in _html(client, "/en/?page=2")
+    assert client.get("/en/?page=9").status_code == 404
+    assert client.get("/en/?page=abc").status_code == 404
+
+
+def test_post_page_shows_body_toc_reading_time_author_section_and_tags(client):
+    tag = TagFactory(name_en="Django", name_zh_hans="Django 框架")
+    post = PostFactory(title_en="Deep post", body_en="## First part\n\nText.\n\n## Second part\n\nMore.", tags=[tag])
+    html = _html(client, f"/en/posts/{post.slug}/")
+    assert "<h1>Deep post</h1>" in html
+    assert 'href="#first-part"' in html  # table of contents
+    assert "min read" in html
+    assert post.author.display_name in html
+    assert post.section.name_en in html
+    assert f'href="/en/tags/{tag.slug}/"' in html
+    assert "/static/css/code.css" in html
+
+
+def test_every_page_has_title_description_canonical_alternates_cards_and_json_ld(client):
+    post = PostFactory(title_en="Well described", summary_en="A summary for machines.")
+    html = _html(client, f"/en/posts/{post.slug}/")
+    assert "<title>Well described · Inkwell</title>" in html
+    assert '<meta name="description" content="A summary for machines.">' in html
+    assert f'<link rel="canonical" href="http://127.0.0.1:8000/en/posts/{post.slug}/">' in html
+    assert f'hreflang="zh-hans" href="http://127.0.0.1:8000/zh-hans/posts/{post.slug}/"' in html
+    assert 'hreflang="x-default"' in html
+    assert '<meta property="og:type" content="article">' in html
+    assert 'name="twitter:card"' in html
+    assert _jsonld_types(html) == {"WebSite", "BlogPosting", "BreadcrumbList"}
+    home = _html(client, "/zh-hans/")
+    assert "SearchAction" in home
+    assert '<link rel="canonical" href="http://127.0.0.1:8000/zh-hans/">' in home
+
+
+def test_json_ld_cannot_be_broken_out_of_by_a_title(client):
+    post = PostFactory(title_en="</script><script>alert(1)</script>")
+    html = _html(client, f"/en/posts/{post.slug}/")
+    assert "<script>alert(1)" not in html
+    assert "\\u003C/script\\u003E" in html
+
+
+def test_prev_next_and_related_posts_are_shown(client):
+    section = SectionFactory()
+    tag = TagFactory()
+    now = timezone.now()
+    older = PostFactory(section=section, title_en="Older one", published_at=now - timedelta(days=3), tags=[tag])
+    middle = PostFactory(section=section, title_en="Middle one", published_at=now - timedelta(days=2), tags=[tag])
+    PostFactory(section=section, title_en="Newer one", published_at=now - timedelta(days=1))
+    PostFactory(title_en="Elsewhere with the tag", tags=[tag])
+    html = _html(client, f"/en/posts/{middle.slug}/")
+    assert 'rel="prev"' in html
+    assert "Older one" in html
+    assert 'rel="next"' in html
+    assert "Newer one" in html
+    assert "Related posts" in html
+    assert "Elsewhere with the tag" in html
+    assert older.slug in html
+
+
+@pytest.mark.parametrize("trait", ["draft", "scheduled", "archived"])
+def test_unpublished_posts_are_404_for_readers_and_visible_to_editors_with_a_banner(client, reader, editor, trait):
+    post = PostFactory(**{trait: True}, title_en="Not for everyone")
+    assert client.get(f"/en/posts/{post.slug}/").status_code == 404
+    client.force_login(reader)
+    assert client.get(f"/en/posts/{post.slug}/").status_code == 404
+    client.force_login(editor)
+    response = client.get(f"/en/posts/{post.slug}/")
+    assert response.status_code == 200
+    assert "Not published" in response.content.decode()
+    assert response["X-Robots-Tag"] == "noindex"
+
+
+def test_a_scheduled_post_appears_at_its_time_without_any_cron(client):
+    post = PostFactory(scheduled=True, title_en="Later news", published_at=timezone.now() + timedelta(seconds=0.5))
+    assert "Later news" not in _html(client, "/en/")
+    assert client.get(f"/en/posts/{post.slug}/").status_code == 404
+    time.sleep(0.6)
+    # The cached home page expires by itself: its generation ends when the next post is due.
+    assert "Later news" in _html(client, "/en/")
+    assert client.get(f"/en/posts/{post.slug}/").status_code == 200
+
+
+def test_preview_link_shows_a_draft_to_anyone_without_caching_or_indexing(client, editor):
+    post = PostFactory(draft=True, title_en="Work in progress")
+    link = services.preview_link_create(post=post, by=editor)
+    response = client.get(f"/en/preview/{link.token}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Work in progress" in html
+    assert "Preview" in html
+    assert '<meta name="robots" content="noindex">' in html
+    assert response["Cache-Control"] == "no-store"
+    services.preview_link_revoke(link=link)
+    assert client.get(f"/en/preview/{link.token}/").status_code == 404
+    assert client.get("/en/preview/forged-token/").status_code == 404
+
+
+def test_premium_post_shows_a_teaser_until_the_reader_has_access(client, reader):
+    post = PostFactory(is_premium=True, summary_en="Teaser text.", body_en="The secret ending.")
+    html = _html(client, f"/en/posts/{post.slug}/")
+    assert "Teaser text." in html
+    assert "The secret ending." not in html
+    assert "Sign in to read" in html
+    client.force_login(reader)
+    assert "The secret ending." not in _html(client, f"/en/posts/{post.slug}/")
+    AccessGrantFactory(user=reader, post=post)
+    assert "The secret ending." in _html(client, f"/en/posts/{post.slug}/")
+
+
+def test_a_missing_translation_falls_back_to_the_source_language_with_a_notice(client):
+    post = PostFactory(
+        source_language="zh-hans",
+        title_en="",
+        summary_en="",
+        body_en="",
+        title_zh_hans="只有中文",
+        body_zh_hans="中文正文。",
+    )
+    html = _html(client, f"/en/posts/{post.slug}/")
+    assert "只有中文" in html
+    assert "中文正文。" in html
+    assert "has not been translated yet" in html
+    assert 'lang="zh-hans"' in html
+
+
+def test_section_page_lists_posts_of_its_children_and_links_them(client):
+    parent = SectionFactory(name_en="Blog")
+    child = SectionFactory(name_en="Dev notes", parent=parent)
+    PostFactory(section=child, title_en="Child post")
+    html = _html(client, f"/en/sections/{parent.slug}/")
+    assert "Child post" in html
+    assert f'href="/en/sections/{child.slug}/"' in html
+    assert client.get("/en/sections/nope/").status_code == 404
+
+
+def test_about_section_is_the_about_page(client):
+    SectionFactory(type=Section.Type.ABOUT, name_en="About", description_en="Hello, I write things.")
+    assert "Hello, I write things." in _html(client, "/en/about/")
+
+
+def test_tag_page_lists_only_live_posts_with_the_tag(client):
+    tag = TagFactory(name_en="Rust")
+    PostFactory(title_en="Tagged live", tags=[tag])
+    PostFactory(draft=True, title_en="Tagged draft", tags=[tag])
+    PostFactory(title_en="Untagged")
+    html = _html(client, f"/en/tags/{tag.slug}/")
+    assert "Tagged live" in html
+    assert "Tagged draft" not in html
+    assert "Untagged" not in html
+
+
+def test_archive_by_year_and_month(client):
+    PostFactory(title_en="In March", published_at=datetime(2025, 3, 5, tzinfo=UTC))
+    PostFactory(title_en="In May", published_at=datetime(2025, 5, 5, tzinfo=UTC))
+    assert "/en/archive/2025/3/" in _html(client, "/en/archive/")
+    year = _html(client, "/en/archive/2025/")
+    assert "In March" in year
+    assert "In May" in year
+    month = _html(client, "/en/archive/2025/3/")
+    assert "In March" in month
+    assert "In May" not in month
+    assert client.get("/en/archive/2025/13/").status_code == 404
+
+
+def test_search_finds_english_and_chinese_text_and_highlights_matches(client):
+    PostFactory(
+        title_en="Caching pages",
+        body_en="Redis keeps things fast.",
+        title_zh_hans="缓存页面",
+        body_zh_hans="用红色数据库缓存。",
+    )
+    PostFactory(draft=True, title_en="Caching drafts")
+    html = _html(client, "/en/search/?q=caching")
+    assert "<mark>Caching</mark> pages" in html
+    assert "Caching drafts" not in html
+    zh = _html(client, "/zh-hans/search/?q=缓存")
+    assert "<mark>缓存</mark>页面" in zh
+
+
+def test_search_escapes_the_query_and_the_results(client):
+    PostFactory(title_en="About <b>tags</b>")
+    html = _html(client, "/en/search/?q=<b>")
+    assert "<b>tags</b>" not in html
+    assert "&lt;b&gt;" in html
+
+
+def test_projects_list_and_detail(client):
+    project = ProjectFactory(title_en="Tool", price=1900, currency="usd")
+    ProjectFactory(title_en="Hidden tool", is_published=False)
+    html = _html(client, "/en/projects/")
+    assert "Tool" in html
+    assert "Hidden tool" not in html
+    assert "19.00 USD" in html
+    detail = _html(client, f"/en/projects/{project.slug}/")
+    assert "fast" in detail
+    assert "https://example.com/repo" in detail
+
+
+def test_error_pages_are_custom_in_both_languages(client):
+    assert "Page not found" in client.get("/en/posts/nope/").content.decode()
+    assert "页面不存在" in client.get("/zh-hans/posts/nope/").content.decode()
+
+
+def test_post_detail_query_count_stays_flat_as_tags_and_posts_grow(client, django_assert_max_num_queries):
+    few = PostFactory(tags=[TagFactory()])
+    with django_assert_max_num_queries(10):
+        client.get(f"/en/posts/{few.slug}/")
+    tags = [TagFactory() for _ in range(15)]
+    many = PostFactory(tags=tags, section=few.section)
+    for _ in range(10):
+        PostFactory(tags=tags[:5], section=few.section)
+    with django_assert_max_num_queries(10):
+        assert client.get(f"/en/posts/{many.slug}/").status_code == 200
+
+
+def test_home_query_count_stays_flat_as_posts_grow(client, django_assert_max_num_queries):
+    PostFactory(tags=[TagFactory()], is_featured=True)
+    with django_assert_max_num_queries(10):
+        client.get("/en/")
+    tags = [TagFactory() for _ in range(6)]
+    for i in range(25):
+        PostFactory(tags=tags, is_featured=i < 4)
+    with django_assert_max_num_queries(10):
+        assert client.get("/en/").status_code == 200

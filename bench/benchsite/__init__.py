@@ -1,0 +1,1 @@
+"""Settings and URLs used only by `bench/blog_bench.py` (never by the product)."""
