@@ -23,6 +23,22 @@ def test_readyz_reports_database_and_cache_ok(client):
     assert body["status"] == "ok"
     assert body["checks"]["database"] == "ok"
     assert body["checks"]["cache"] == "ok"
+    assert body["checks"]["broker"] == "not configured"  # tasks run in-process without a broker
+
+
+@pytest.mark.django_db
+def test_readyz_names_an_unreachable_broker_with_503(client, settings):
+    from blog_site.celery import app
+
+    saved = app.conf.broker_url
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    try:
+        response = client.get("/readyz")
+    finally:
+        app.conf.broker_url = saved
+    assert response.status_code == 503
+    assert response.json()["failing"] == ["broker"]
 
 
 @pytest.mark.django_db
