@@ -50,7 +50,9 @@ def token_pair_refresh(*, refresh: str) -> TokenPair:
         if user is None or token.payload.get(TOKEN_VERSION_CLAIM) != user.token_version:
             raise TokenRefused
         # Lock the outstanding row so two concurrent refreshes of one token cannot both succeed.
-        outstanding = OutstandingToken.objects.select_for_update().filter(jti=token["jti"]).first()
+        # order_by("pk"): the model's default ordering joins the (nullable) user, and PostgreSQL
+        # refuses FOR UPDATE on the nullable side of an outer join.
+        outstanding = OutstandingToken.objects.select_for_update().filter(jti=token["jti"]).order_by("pk").first()
         if outstanding is None or BlacklistedToken.objects.filter(token=outstanding).exists():
             raise TokenRefused
         BlacklistedToken.objects.create(token=outstanding)
