@@ -19,6 +19,10 @@ _HEAVY = ("body", "body_html", "toc_html")
 HEAVY_POST_FIELDS = (*(f"{name}_{lang_suffix(code)}" for name in _HEAVY for code in LANGUAGE_CODES), *_HEAVY)
 
 
+# What a link to a post shows: its slug and title (every language, for the fallback).
+LINK_POST_FIELDS = ("slug", "published_at", *(f"title_{lang_suffix(code)}" for code in LANGUAGE_CODES))
+
+
 def live_q(*, now: datetime | None = None, prefix: str = "") -> Q:
     """The "published" condition, usable on Post or through a relation (`prefix="post__"`)."""
     now = now or timezone.now()
@@ -101,7 +105,8 @@ def post_prev_next(*, post: Post) -> tuple[Post | None, Post | None]:
     """The live posts just before and just after `post` in its section (by publication time)."""
     if post.section_id is None or post.published_at is None:
         return None, None
-    qs = Post.objects.filter(live_q(), section_id=post.section_id).exclude(pk=post.pk).defer(*HEAVY_POST_FIELDS)
+    # The page links them by title: nothing else is loaded.
+    qs = Post.objects.filter(live_q(), section_id=post.section_id).exclude(pk=post.pk).only(*LINK_POST_FIELDS)
     at = post.published_at
     previous = (
         qs.filter(Q(published_at__lt=at) | Q(published_at=at, pk__lt=post.pk)).order_by("-published_at", "-pk").first()
@@ -112,8 +117,11 @@ def post_prev_next(*, post: Post) -> tuple[Post | None, Post | None]:
     return previous, following
 
 
-def post_list_related(*, post: Post, limit: int = 4) -> list[Post]:
-    """Live posts sharing the most tags with `post`, then the newest."""
+def post_list_related(*, post: Post, limit: int = 4, links_only: bool = False) -> list[Post]:
+    """Live posts sharing the most tags with `post`, then the newest.
+
+    `links_only=True` loads only what a link shows (slug and titles), without relations.
+    """
     tag_ids = [t.pk for t in post.tags.all()]  # uses the prefetch when there is one
     if not tag_ids:
         return []
@@ -127,7 +135,11 @@ def post_list_related(*, post: Post, limit: int = 4) -> list[Post]:
         .values_list("post_id", "shared_tags")[:limit]
     )
     shared = dict(ranked)
-    posts = {p.pk: p for p in _with_relations(Post.objects.filter(pk__in=shared).defer(*HEAVY_POST_FIELDS))}
+    if links_only:
+        winners = Post.objects.filter(pk__in=shared).only(*LINK_POST_FIELDS)
+    else:
+        winners = _with_relations(Post.objects.filter(pk__in=shared).defer(*HEAVY_POST_FIELDS))
+    posts = {p.pk: p for p in winners}
     for pk, count in shared.items():
         posts[pk].shared_tags = count
     return [posts[pk] for pk, _count in ranked]

@@ -76,7 +76,7 @@ def _post_page(request: HttpRequest, post: Post, *, preview: bool = False) -> Ht
     status = selectors.translation_status(post=post, language=language)
     can_read = preview or selectors.user_can_read_post(user=request.user, post=post)
     previous, following = selectors.post_prev_next(post=post)
-    related = selectors.post_list_related(post=post)
+    related = selectors.post_list_related(post=post, links_only=True)
     url = reverse("blog:post", kwargs={"slug": post.slug})
     description = describe(post.seo_description, post.summary, post.body_html)
     crumbs = []
