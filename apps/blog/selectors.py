@@ -5,11 +5,12 @@
 `scheduled_posts_flip` only tidies the stored status afterwards.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from .models import LANGUAGE_CODES, AccessGrant, Post, Project, Section, Tag, lang_suffix
@@ -74,7 +75,9 @@ def post_list_published(
     if tag is not None:
         qs = qs.filter(tags=tag)
     if featured is not None:
-        qs = qs.filter(is_featured=featured)
+        # `IN (…)`, not `=`: Django writes `is_featured=True` as the bare column, which SQLite cannot
+        # match to the (is_featured, status, -published_at) index (1.1 ms instead of 0.1 ms on 2,000 posts).
+        qs = qs.filter(is_featured__in=[featured])
     if year is not None:
         qs = qs.filter(published_at__year=year)
         if month is not None:
@@ -345,11 +348,34 @@ def post_with_relations(*, pk: int) -> Post:
 
 
 def post_list_cards(*, with_cover: bool = False, **filters: Any) -> QuerySet[Post]:
-    """`post_list_published(light=True, ...)` loading only what a post card shows: section, tags (and cover).
+    """`post_list_published(light=True, ...)` without relations (and the cover with its renditions
+    when `with_cover`); pass the page's posts through `post_cards_load` for their tags and sections.
 
-    Sections and covers come by prefetch, not joins: a join makes SQLite sort the wide joined rows
-    of every live post before the LIMIT (5 ms instead of 1 ms for a page on 2,000 posts).
+    Covers come by prefetch, not joins: a join makes SQLite sort the wide joined rows of every live
+    post before the LIMIT (5 ms instead of 1 ms for a page on 2,000 posts).
     """
+    qs = post_list_published(light=True, **filters).select_related(None).prefetch_related(None)
     # `{% picture %}` reads the cover's renditions: one query for the whole list.
-    related = ("section", "cover", "cover__renditions") if with_cover else ("section",)
-    return post_list_published(light=True, **filters).select_related(None).prefetch_related(*related)
+    return qs.prefetch_related("cover", "cover__renditions") if with_cover else qs
+
+
+def post_cards_load(*, posts: Iterable[Post]) -> list[Post]:
+    """The posts of a list page with what their cards show: `card_tags` (by slug) and `section`.
+
+    Two plain queries instead of Django's generic prefetch, which builds a related manager per post
+    and took a third of a list page's time.
+    """
+    posts = list(posts)
+    if not posts:
+        return posts
+    tags_by_post: dict[int, list[Tag]] = {post.pk: [] for post in posts}
+    tags = Tag.objects.filter(posts__in=list(tags_by_post)).annotate(card_post_id=F("posts__id"))
+    for tag in tags.order_by("slug", "pk"):
+        tags_by_post[tag.card_post_id].append(tag)
+    section_ids = {post.section_id for post in posts if post.section_id}
+    sections = Section.objects.in_bulk(section_ids) if section_ids else {}
+    for post in posts:
+        post.card_tags = tags_by_post[post.pk]
+        if post.section_id:
+            post.section = sections[post.section_id]
+    return posts

@@ -92,7 +92,9 @@ def post_card(post: Any, level: int = 2, big: bool = False, loading: str = "lazy
     if summary:
         parts.append(format_html('<p class="card-summary">{}</p>', summary))
     parts.append("\n  ")
-    tags = post.tags.all()
+    tags = getattr(post, "card_tags", None)  # from selectors.post_cards_load
+    if tags is None:
+        tags = post.tags.all()
     if tags:
         head, tail = _pattern("blog:tag", language)
         items = "".join(
