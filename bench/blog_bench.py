@@ -164,7 +164,8 @@ def report(title: str, rows: list, page_cache: bool) -> None:
             print(f"  {label:<20} {'n/a':>9}")
             continue
         ratio = result["rps"] / result.get("bare_rps", result["rps"])
-        target = TARGETS["cached"] if page_cache and kind else TARGETS.get(kind or "", 0)
+        # The API is never page-cached: its row is held to the uncached target in both runs.
+        target = TARGETS["cached"] if page_cache and kind and kind != "api" else TARGETS.get(kind or "", 0)
         verdict = "" if not kind else (" ok" if ratio >= target else " MISS")
         target_text = f"{target:.0%}{verdict}" if kind else ""
         errors = f"  ({result['errors']} non-2xx)" if result["errors"] else ""
