@@ -59,7 +59,11 @@ def base_env(workdir: Path) -> dict[str, str]:
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "false",
         "SECURE_HSTS_SECONDS": "0",
-        "THROTTLE_ANON": "100000000/min",
+        # Effectively unthrottled. Per second, not per minute: DRF keeps every request's time of the
+        # window in the cache, and a minute of wrk traffic makes that list thousands long. The user
+        # rate counts too: UserRateThrottle also limits anonymous clients, by IP.
+        "THROTTLE_ANON": "1000000/s",
+        "THROTTLE_USER": "1000000/s",
         "LOG_LEVEL": "WARNING",
     }
     env.pop("CELERY_BROKER_URL", None)
@@ -160,7 +164,8 @@ def report(title: str, rows: list, page_cache: bool) -> None:
             print(f"  {label:<20} {'n/a':>9}")
             continue
         ratio = result["rps"] / result.get("bare_rps", result["rps"])
-        target = TARGETS["cached"] if page_cache and kind else TARGETS.get(kind or "", 0)
+        # The API is never page-cached: its row is held to the uncached target in both runs.
+        target = TARGETS["cached"] if page_cache and kind and kind != "api" else TARGETS.get(kind or "", 0)
         verdict = "" if not kind else (" ok" if ratio >= target else " MISS")
         target_text = f"{target:.0%}{verdict}" if kind else ""
         errors = f"  ({result['errors']} non-2xx)" if result["errors"] else ""

@@ -525,3 +525,7 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
 # Anonymous readers' pages and feeds stay cached this long at most (0 turns the page cache off);
 # any change readers could see drops them at once (apps/blog/page_cache.py).
 BLOG_PAGE_CACHE_TIMEOUT = 600
+# Page-cache hits for readers without a session cookie are answered right after security and static
+# files, before sessions, auth, locale, CSRF and URL resolution run (apps/blog/page_cache.py).
+_AFTER_STATIC = MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1
+MIDDLEWARE.insert(_AFTER_STATIC, "apps.blog.page_cache.PageCacheMiddleware")

@@ -6,6 +6,12 @@ trip. Any change readers could see (the blog's signals) starts a new generation,
 page and feed goes stale at once without listing keys; so does the arrival of a scheduled post's
 time (it needs no cron, so it sends no signal). Pages carry an ETag and a Last-Modified (the
 generation's time) and answer conditional requests with 304.
+
+`PageCacheMiddleware` (near the top of MIDDLEWARE) answers hits for readers without a session
+cookie before sessions, auth, locale, CSRF and URL resolution run, with the headers the full stack
+added when the page was stored. The `cached_page` view decorator renders misses and still serves
+hits to anonymous readers that carry a session cookie (it can only tell them apart from signed-in
+readers by loading the session).
 """
 
 import hashlib
@@ -20,10 +26,19 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_from_path
 
 STATE_KEY = "blog:page-cache:state"
 MISS, HIT, BYPASS = "miss", "hit", "bypass"
+# Headers made per response (or per entry) rather than replayed from the stored page.
+_PER_RESPONSE_HEADERS = frozenset(
+    {"content-type", "content-length", "etag", "last-modified", "cache-control", "x-page-cache", "set-cookie"}
+)
+
+
+def page_key(language: str, full_path: str) -> str:
+    path_hash = hashlib.md5(full_path.encode(), usedforsecurity=False).hexdigest()
+    return f"blog:page:{language}:{path_hash}"
 
 
 def _next_due_timestamp() -> float:
@@ -83,6 +98,14 @@ def _finish(request: HttpRequest, response: HttpResponse, etag: str, last_modifi
     return response
 
 
+def _read(key: str) -> tuple[int, tuple | None]:
+    """(generation, the entry when it is of this generation). One round trip for both."""
+    found = cache.get_many([STATE_KEY, key])
+    generation, _due = cache_state(found.get(STATE_KEY))
+    entry = found.get(key)
+    return generation, (entry if entry is not None and entry[0] == generation else None)
+
+
 def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Serve anonymous GETs of `view` from the cache; everything else goes straight through."""
 
@@ -92,14 +115,12 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             response = view(request, *args, **kwargs)
             response.headers.setdefault("X-Page-Cache", BYPASS)
             return response
-        path_hash = hashlib.md5(request.get_full_path().encode(), usedforsecurity=False).hexdigest()
-        key = f"blog:page:{get_language()}:{path_hash}"
-        # One round trip for both: entries carry the generation they were rendered in.
-        found = cache.get_many([STATE_KEY, key])
-        generation, _due = cache_state(found.get(STATE_KEY))
-        entry = found.get(key)
-        if entry is not None and entry[0] == generation:
-            _generation, content, content_type, etag = entry
+        key = page_key(get_language(), request.get_full_path())
+        # The middleware already read the state and found no page: do not ask the cache again.
+        early = getattr(request, "_page_cache_miss", None)
+        generation, entry = (early[1], None) if early is not None and early[0] == key else _read(key)
+        if entry is not None:
+            _generation, content, content_type, etag, _headers = entry
             response = HttpResponse(content, content_type=content_type)
             response["X-Page-Cache"] = HIT
         else:
@@ -108,9 +129,57 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
                 return response  # errors, redirects, and pages that set their own policy (previews)
             content = response.content
             etag = '"' + hashlib.md5(content, usedforsecurity=False).hexdigest() + '"'
-            entry = (generation, content, response["Content-Type"], etag)
-            cache.set(key, entry, settings.BLOG_PAGE_CACHE_TIMEOUT)
+            entry = (generation, content, response["Content-Type"], etag, None)
+            if early is not None:
+                # PageCacheMiddleware stores it on the way out, with the headers of the whole stack.
+                request._page_cache_store = (key, entry)
+            else:
+                cache.set(key, entry, settings.BLOG_PAGE_CACHE_TIMEOUT)
             response["X-Page-Cache"] = MISS
         return _finish(request, response, etag, generation // 1_000_000_000)
 
     return wrapper
+
+
+class PageCacheMiddleware:
+    """Answer page-cache hits for readers without a session cookie before the rest of the stack.
+
+    Goes right after SecurityMiddleware and WhiteNoise. Only language-prefixed GET/HEAD requests are
+    looked up; a stored page is replayed with the headers the inner middlewares gave it (Vary,
+    Content-Language, X-Frame-Options...), and the same ETag/Last-Modified/304 handling as the view.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (
+            request.method not in ("GET", "HEAD")
+            or settings.BLOG_PAGE_CACHE_TIMEOUT <= 0
+            or settings.SESSION_COOKIE_NAME in request.COOKIES
+        ):
+            return self.get_response(request)
+        language = get_language_from_path(request.path_info)
+        if language is None:
+            return self.get_response(request)
+        request.get_host()  # an unknown Host is still refused (400), as CommonMiddleware would
+        key = page_key(language, request.get_full_path())
+        generation, entry = _read(key)
+        if entry is not None and entry[4] is not None:
+            _generation, content, content_type, etag, headers = entry
+            response = HttpResponse(content, content_type=content_type)
+            for name, value in headers:
+                response[name] = value
+            response["Content-Length"] = str(len(content))
+            response["X-Page-Cache"] = HIT
+            return _finish(request, response, etag, generation // 1_000_000_000)
+        if entry is None:
+            request._page_cache_miss = (key, generation)
+        response = self.get_response(request)
+        store = getattr(request, "_page_cache_store", None)
+        if store is not None:
+            key, entry = store
+            headers = tuple((k, v) for k, v in response.items() if k.lower() not in _PER_RESPONSE_HEADERS)
+            # A page that set a cookie is only replayed by the view (which never sets one on a hit).
+            cache.set(key, (*entry[:4], None if response.cookies else headers), settings.BLOG_PAGE_CACHE_TIMEOUT)
+        return response

@@ -5,11 +5,12 @@
 `scheduled_posts_flip` only tidies the stored status afterwards.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from .models import LANGUAGE_CODES, AccessGrant, Post, Project, Section, Tag, lang_suffix
@@ -17,6 +18,10 @@ from .models import LANGUAGE_CODES, AccessGrant, Post, Project, Section, Tag, la
 # Columns a list never shows: every language's Markdown source, rendered body and TOC.
 _HEAVY = ("body", "body_html", "toc_html")
 HEAVY_POST_FIELDS = (*(f"{name}_{lang_suffix(code)}" for name in _HEAVY for code in LANGUAGE_CODES), *_HEAVY)
+
+
+# What a link to a post shows: its slug and title (every language, for the fallback).
+LINK_POST_FIELDS = ("slug", "published_at", *(f"title_{lang_suffix(code)}" for code in LANGUAGE_CODES))
 
 
 def live_q(*, now: datetime | None = None, prefix: str = "") -> Q:
@@ -70,7 +75,9 @@ def post_list_published(
     if tag is not None:
         qs = qs.filter(tags=tag)
     if featured is not None:
-        qs = qs.filter(is_featured=featured)
+        # `IN (…)`, not `=`: Django writes `is_featured=True` as the bare column, which SQLite cannot
+        # match to the (is_featured, status, -published_at) index (1.1 ms instead of 0.1 ms on 2,000 posts).
+        qs = qs.filter(is_featured__in=[featured])
     if year is not None:
         qs = qs.filter(published_at__year=year)
         if month is not None:
@@ -93,14 +100,16 @@ def post_list_visible(*, user: Any) -> QuerySet[Post]:
 
 
 def post_get_visible(*, slug: str, user: Any) -> Post | None:
-    return post_list_visible(user=user).filter(slug=slug).first()
+    """The post page's post, its cover's renditions loaded for `{% picture %}`."""
+    return post_list_visible(user=user).filter(slug=slug).prefetch_related("cover__renditions").first()
 
 
 def post_prev_next(*, post: Post) -> tuple[Post | None, Post | None]:
     """The live posts just before and just after `post` in its section (by publication time)."""
     if post.section_id is None or post.published_at is None:
         return None, None
-    qs = Post.objects.filter(live_q(), section_id=post.section_id).exclude(pk=post.pk).defer(*HEAVY_POST_FIELDS)
+    # The page links them by title: nothing else is loaded.
+    qs = Post.objects.filter(live_q(), section_id=post.section_id).exclude(pk=post.pk).only(*LINK_POST_FIELDS)
     at = post.published_at
     previous = (
         qs.filter(Q(published_at__lt=at) | Q(published_at=at, pk__lt=post.pk)).order_by("-published_at", "-pk").first()
@@ -111,8 +120,11 @@ def post_prev_next(*, post: Post) -> tuple[Post | None, Post | None]:
     return previous, following
 
 
-def post_list_related(*, post: Post, limit: int = 4) -> list[Post]:
-    """Live posts sharing the most tags with `post`, then the newest."""
+def post_list_related(*, post: Post, limit: int = 4, links_only: bool = False) -> list[Post]:
+    """Live posts sharing the most tags with `post`, then the newest.
+
+    `links_only=True` loads only what a link shows (slug and titles), without relations.
+    """
     tag_ids = [t.pk for t in post.tags.all()]  # uses the prefetch when there is one
     if not tag_ids:
         return []
@@ -126,7 +138,11 @@ def post_list_related(*, post: Post, limit: int = 4) -> list[Post]:
         .values_list("post_id", "shared_tags")[:limit]
     )
     shared = dict(ranked)
-    posts = {p.pk: p for p in _with_relations(Post.objects.filter(pk__in=shared).defer(*HEAVY_POST_FIELDS))}
+    if links_only:
+        winners = Post.objects.filter(pk__in=shared).only(*LINK_POST_FIELDS)
+    else:
+        winners = _with_relations(Post.objects.filter(pk__in=shared).defer(*HEAVY_POST_FIELDS))
+    posts = {p.pk: p for p in winners}
     for pk, count in shared.items():
         posts[pk].shared_tags = count
     return [posts[pk] for pk, _count in ranked]
@@ -328,14 +344,38 @@ def post_list_for_sitemap() -> QuerySet[Post]:
 
 def post_with_relations(*, pk: int) -> Post:
     """Any post (whatever its status) with what its page shows; for preview links."""
-    return _with_relations(Post.objects.filter(pk=pk)).get()
+    return _with_relations(Post.objects.filter(pk=pk)).prefetch_related("cover__renditions").get()
 
 
 def post_list_cards(*, with_cover: bool = False, **filters: Any) -> QuerySet[Post]:
-    """`post_list_published(light=True, ...)` loading only what a post card shows: section, tags (and cover).
+    """`post_list_published(light=True, ...)` without relations (and the cover with its renditions
+    when `with_cover`); pass the page's posts through `post_cards_load` for their tags and sections.
 
-    Sections and covers come by prefetch, not joins: a join makes SQLite sort the wide joined rows
-    of every live post before the LIMIT (5 ms instead of 1 ms for a page on 2,000 posts).
+    Covers come by prefetch, not joins: a join makes SQLite sort the wide joined rows of every live
+    post before the LIMIT (5 ms instead of 1 ms for a page on 2,000 posts).
     """
-    related = ("section", "cover") if with_cover else ("section",)
-    return post_list_published(light=True, **filters).select_related(None).prefetch_related(*related)
+    qs = post_list_published(light=True, **filters).select_related(None).prefetch_related(None)
+    # `{% picture %}` reads the cover's renditions: one query for the whole list.
+    return qs.prefetch_related("cover", "cover__renditions") if with_cover else qs
+
+
+def post_cards_load(*, posts: Iterable[Post]) -> list[Post]:
+    """The posts of a list page with what their cards show: `card_tags` (by slug) and `section`.
+
+    Two plain queries instead of Django's generic prefetch, which builds a related manager per post
+    and took a third of a list page's time.
+    """
+    posts = list(posts)
+    if not posts:
+        return posts
+    tags_by_post: dict[int, list[Tag]] = {post.pk: [] for post in posts}
+    tags = Tag.objects.filter(posts__in=list(tags_by_post)).annotate(card_post_id=F("posts__id"))
+    for tag in tags.order_by("slug", "pk"):
+        tags_by_post[tag.card_post_id].append(tag)
+    section_ids = {post.section_id for post in posts if post.section_id}
+    sections = Section.objects.in_bulk(section_ids) if section_ids else {}
+    for post in posts:
+        post.card_tags = tags_by_post[post.pk]
+        if post.section_id:
+            post.section = sections[post.section_id]
+    return posts

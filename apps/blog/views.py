@@ -57,12 +57,15 @@ def _cover_meta(asset: Any) -> dict[str, Any]:
 @cached_page
 def home(request: HttpRequest) -> HttpResponse:
     latest = _paginate(request, selectors.post_list_cards())
-    featured = list(selectors.post_list_cards(featured=True, with_cover=True)[:FEATURED_COUNT])
     if latest.number > 1:
         featured = []
+        latest.object_list = selectors.post_cards_load(posts=latest.object_list)
     else:
+        featured = list(selectors.post_list_cards(featured=True, with_cover=True)[:FEATURED_COUNT])
         featured_ids = {p.pk for p in featured}
-        latest.object_list = [p for p in latest.object_list if p.pk not in featured_ids]
+        shown = [p for p in latest.object_list if p.pk not in featured_ids]
+        cards = selectors.post_cards_load(posts=[*featured, *shown])
+        featured, latest.object_list = cards[: len(featured)], cards[len(featured) :]
     title = _("Page %(number)s") % {"number": latest.number} if latest.number > 1 else ""
     meta = PageMeta(
         title=title or settings.SITE_NAME,
@@ -76,7 +79,7 @@ def _post_page(request: HttpRequest, post: Post, *, preview: bool = False) -> Ht
     status = selectors.translation_status(post=post, language=language)
     can_read = preview or selectors.user_can_read_post(user=request.user, post=post)
     previous, following = selectors.post_prev_next(post=post)
-    related = selectors.post_list_related(post=post)
+    related = selectors.post_list_related(post=post, links_only=True)
     url = reverse("blog:post", kwargs={"slug": post.slug})
     description = describe(post.seo_description, post.summary, post.body_html)
     crumbs = []
@@ -141,6 +144,7 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
 
 def _listing(request: HttpRequest, template: str, posts: Any, meta: PageMeta, **context: Any) -> HttpResponse:
     page = _paginate(request, posts)
+    page.object_list = selectors.post_cards_load(posts=page.object_list)
     if page.number > 1:
         meta.title = _("%(title)s, page %(number)s") % {"title": meta.title, "number": page.number}
     return render(request, template, {"meta": meta, "page": page, **context})

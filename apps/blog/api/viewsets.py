@@ -27,7 +27,8 @@ LANG_PARAMETER = OpenApiParameter(
     enum=["en", "zh-hans"],
     description="Response language; without it, Accept-Language decides.",
 )
-# Rendered HTML of every language is only needed on the detail page.
+# Rendered HTML of every language is only needed on the detail page (the Markdown sources tell
+# the list's `translation_status` which languages a post is written in).
 _LIST_DEFERRED = (
     *(f"{name}_{lang_suffix(code)}" for name in ("body_html", "toc_html") for code in LANGUAGE_CODES),
     "body_html",
@@ -81,7 +82,9 @@ class PostViewSet(
     def get_queryset(self) -> QuerySet[Post]:
         qs = selectors.post_list_visible(user=self.request.user)
         if self.action == "list":
-            qs = qs.defer(*_LIST_DEFERRED)
+            # Related rows by prefetch, not joins: a join makes SQLite sort every live post's wide
+            # joined row before the LIMIT (5 ms of a 16 ms request on 2,000 posts).
+            qs = qs.defer(*_LIST_DEFERRED).select_related(None).prefetch_related("section", "author", "cover")
         return qs
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer]:

@@ -89,3 +89,24 @@ def test_the_cache_can_be_turned_off(client, settings):
     PostFactory()
     client.get("/en/")
     assert client.get("/en/")["X-Page-Cache"] == "bypass"
+
+
+def test_hits_without_a_session_cookie_are_answered_before_the_view_with_the_same_headers(client, monkeypatch):
+    post = PostFactory(title_en="Early hit")
+    miss = client.get(f"/en/posts/{post.slug}/")
+    assert miss["X-Page-Cache"] == "miss"
+    # A hit never reaches the URL resolver, sessions or the view.
+    monkeypatch.setattr("django.core.handlers.base.BaseHandler.resolve_request", lambda *a: pytest.fail("resolved"))
+    hit = client.get(f"/en/posts/{post.slug}/")
+    assert hit["X-Page-Cache"] == "hit"
+    assert hit.content == miss.content
+    for name in ("Content-Type", "Content-Language", "Vary", "X-Frame-Options", "ETag", "Last-Modified"):
+        assert hit[name] == miss[name]
+    assert client.get(f"/en/posts/{post.slug}/", HTTP_IF_NONE_MATCH=miss["ETag"]).status_code == 304
+
+
+def test_anonymous_readers_with_a_session_cookie_still_get_cached_pages(client):
+    post = PostFactory()
+    client.get(f"/en/posts/{post.slug}/")
+    client.cookies["sessionid"] = "not-a-session"
+    assert client.get(f"/en/posts/{post.slug}/")["X-Page-Cache"] == "hit"

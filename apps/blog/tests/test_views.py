@@ -270,3 +270,29 @@ def test_home_query_count_stays_flat_as_posts_grow(client, django_assert_max_num
         PostFactory(tags=tags, is_featured=i < 4)
     with django_assert_max_num_queries(10):
         assert client.get("/en/").status_code == 200
+
+
+def test_home_query_count_does_not_grow_with_posts_that_have_covers(client, editor, settings, tmp_path):
+    from django.core.files.base import ContentFile
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from apps.media import services as media_services
+    from apps.media.tests.factories import image_bytes
+
+    settings.MEDIA_ROOT = tmp_path
+    settings.BLOG_PAGE_CACHE_TIMEOUT = 0  # every request renders
+
+    def covered_post(**kwargs):
+        cover = media_services.asset_create(owner=editor, uploaded_file=ContentFile(image_bytes((64, 48)), "c.jpg"))
+        return PostFactory(cover=cover, **kwargs)
+
+    covered_post(is_featured=True)
+    with CaptureQueriesContext(connection) as first:
+        assert client.get("/en/").status_code == 200
+    for i in range(8):
+        covered_post(is_featured=i < 3, tags=[TagFactory()])
+    with CaptureQueriesContext(connection) as second:
+        html = client.get("/en/").content.decode()
+    assert html.count("<picture>") == 1  # the first featured post's cover
+    assert len(second.captured_queries) <= len(first.captured_queries)

@@ -17,12 +17,13 @@ def language_alternates(context: template.Context) -> list[dict]:
     out = []
     for code, _name in settings.LANGUAGES:
         info = get_language_info(code)
+        url = translate_url(path, code)  # resolves the path: once per language, not per use
         out.append(
             {
                 "code": code,
                 "name": info["name_local"],
-                "url": translate_url(path, code),
-                "absolute_url": settings.SITE_URL + translate_url(path, code),
+                "url": url,
+                "absolute_url": settings.SITE_URL + url,
                 "current": code == current,
             }
         )
