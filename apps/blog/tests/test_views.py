@@ -296,3 +296,12 @@ def test_home_query_count_does_not_grow_with_posts_that_have_covers(client, edit
         html = client.get("/en/").content.decode()
     assert html.count("<picture>") == 1  # the first featured post's cover
     assert len(second.captured_queries) <= len(first.captured_queries)
+
+
+def test_the_header_offers_sign_in_to_readers_and_the_profile_to_signed_in_users(client, reader):
+    html = _html(client, "/en/")
+    assert 'href="/en/accounts/login/"' in html
+    client.force_login(reader)
+    html = _html(client, "/en/")  # signed-in readers never get the anonymous cached page
+    assert 'href="/en/accounts/profile/"' in html
+    assert 'href="/en/accounts/login/"' not in html
