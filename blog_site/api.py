@@ -6,11 +6,11 @@ router = DefaultRouter()
 
 # --- core / health have plain views; apps register below ---
 # media
-from apps.media.api import AssetViewSet  # noqa: E402 - kept under its app line for clean merges
+from apps.media.api.viewsets import AssetViewSet  # noqa: E402 - kept under its app line for clean merges
 
 router.register("media", AssetViewSet, basename="media-asset")
 # accounts
-from apps.accounts.api import AuthViewSet, ProfileViewSet, UserViewSet  # noqa: E402
+from apps.accounts.api.viewsets import AuthViewSet, ProfileViewSet, UserViewSet  # noqa: E402
 
 router.register("users", UserViewSet, basename="user")
 router.register("profiles", ProfileViewSet, basename="profile")

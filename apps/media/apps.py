@@ -9,8 +9,8 @@ class MediaConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete
 
-        from . import handlers
+        from . import receivers
         from .models import Asset, Rendition
 
-        post_delete.connect(handlers.asset_deleted, sender=Asset, dispatch_uid="media_asset_deleted")
-        post_delete.connect(handlers.rendition_deleted, sender=Rendition, dispatch_uid="media_rendition_deleted")
+        post_delete.connect(receivers.asset_deleted, sender=Asset, dispatch_uid="media_asset_deleted")
+        post_delete.connect(receivers.rendition_deleted, sender=Rendition, dispatch_uid="media_rendition_deleted")

@@ -12,10 +12,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework_simplejwt.exceptions import TokenError
 
-from . import selectors, serializers, services
-from .authentication import JWTHeaderOrCookieAuthentication
-from .middleware import clear_jwt_cookies, set_jwt_cookies
-from .models import User
+from apps.accounts import selectors, services
+from apps.accounts.authentication import JWTHeaderOrCookieAuthentication
+from apps.accounts.middleware import clear_jwt_cookies, set_jwt_cookies
+from apps.accounts.models import User
+
+from . import serializers
 
 
 def _drf_error(exc: DjangoValidationError) -> ValidationError:

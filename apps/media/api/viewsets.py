@@ -16,8 +16,8 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from . import selectors, services
-from .models import Asset, Rendition
+from apps.media import selectors, services
+from apps.media.models import Asset, Rendition
 
 
 class RenditionSerializer(serializers.ModelSerializer):

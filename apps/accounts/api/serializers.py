@@ -1,8 +1,8 @@
 from django.conf import settings
 from rest_framework import serializers
 
-from .models import User
-from .roles import ROLE_GROUPS
+from apps.accounts.models import User
+from apps.accounts.roles import ROLE_GROUPS
 
 
 def _avatar_url(user: User) -> str | None:
@@ -38,7 +38,7 @@ class MeSerializer(serializers.ModelSerializer):
         return _avatar_url(user)
 
     def get_role(self, user: User) -> str:
-        from .services import user_role
+        from apps.accounts.services import user_role
 
         return user_role(user=user)
 

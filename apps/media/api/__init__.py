@@ -1,0 +1,1 @@
+"""The media library API (DRF): assets under /api/v1/media/."""
