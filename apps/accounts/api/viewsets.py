@@ -18,15 +18,11 @@ from apps.accounts.middleware import clear_jwt_cookies, set_jwt_cookies
 from apps.accounts.models import User
 
 from . import serializers
+from .permissions import IsAdmin
 
 
 def _drf_error(exc: DjangoValidationError) -> ValidationError:
     return ValidationError({"non_field_errors": exc.messages}, code=getattr(exc, "code", None) or "invalid")
-
-
-class IsAdmin(permissions.BasePermission):
-    def has_permission(self, request: Request, view: object) -> bool:
-        return bool(request.user and request.user.is_authenticated and request.user.is_superuser)
 
 
 class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
