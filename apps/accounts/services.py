@@ -15,14 +15,11 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from apps.media import services as media_services
 
+from .errors import TokenRefused
 from .models import User
 from .roles import ADMINS, EDITORS, READERS, ROLE_GROUPS
 
 TOKEN_VERSION_CLAIM = "ver"  # noqa: S105 - a claim name
-
-
-class TokenRefused(Exception):
-    """The refresh token is valid but its user may no longer sign in."""
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import TimeStampedModel
 
+from .errors import IllegalTransition
 from .slugs import slug_from_text, unique_slug
 
 LANGUAGE_CODES = tuple(code for code, _name in settings.LANGUAGES)  # ("en", "zh-hans")
@@ -120,10 +121,6 @@ class Tag(SlugMixin, TimeStampedModel):
 
     def slug_sources(self) -> list[str]:
         return [self.name_en, self.name_zh_hans]
-
-
-class IllegalTransition(ValidationError):
-    """A status move the publishing workflow does not allow (e.g. archived → scheduled)."""
 
 
 class RenderedBodyMixin(models.Model):

@@ -41,6 +41,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw, ImageFont, ImageOps, ImageStat
 
 from . import signals
+from .errors import ProcessingRetryable
 from .models import Asset, Rendition, asset_upload_to
 from .selectors import asset_user_is_manager
 
@@ -83,10 +84,6 @@ EXTENSIONS = {
 }
 PREVIEW_X264 = ("-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-movflags", "+faststart")
 TRANSLATED_FIELDS = ("alt_text_en", "alt_text_zh_hans", "title_en", "title_zh_hans")
-
-
-class ProcessingRetryable(Exception):
-    """Storage could not be reached; the task tries again later."""
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from rest_framework_simplejwt.exceptions import TokenError
 
 from apps.accounts import selectors, services
 from apps.accounts.authentication import JWTHeaderOrCookieAuthentication
+from apps.accounts.errors import TokenRefused
 from apps.accounts.middleware import clear_jwt_cookies, set_jwt_cookies
 from apps.accounts.models import User
 
@@ -189,7 +190,7 @@ class AuthViewSet(viewsets.ViewSet):
         token, from_cookie = self._refresh_from(request)
         try:
             pair = services.token_pair_refresh(refresh=token)
-        except (TokenError, services.TokenRefused) as exc:
+        except (TokenError, TokenRefused) as exc:
             raise AuthenticationFailed(
                 "The refresh token is invalid, expired or revoked.", code="token_not_valid"
             ) from exc

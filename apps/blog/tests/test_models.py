@@ -5,7 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
-from apps.blog.models import AccessGrant, IllegalTransition, Post, Section
+from apps.blog.errors import IllegalTransition
+from apps.blog.models import AccessGrant, Post, Section
 from apps.blog.selectors import post_list_published
 
 from .factories import PostFactory, ProjectFactory, SectionFactory, TagFactory, UserFactory
