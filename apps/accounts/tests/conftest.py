@@ -9,4 +9,3 @@ from .factories import UserFactory
 def member(db):
     """A verified reader with a password (see factories.PASSWORD)."""
     return UserFactory(email="member@example.com", display_name="Mia Member")
-
