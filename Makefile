@@ -34,6 +34,7 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/lint-imports --no-cache  # the app layers and no cycles (.importlinter)
 
 format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .

@@ -13,10 +13,9 @@ class AccountsConfig(AppConfig):
         from django.contrib.auth import signals as auth_signals
 
         from . import receivers, schema  # noqa: F401 - schema registers the OpenAPI auth extension
-        from .signals import sync_role_permissions
 
         # Runs after every app's migrations, when all permissions exist.
-        post_migrate.connect(sync_role_permissions, dispatch_uid="accounts.sync_role_permissions")
+        post_migrate.connect(receivers.sync_role_permissions, dispatch_uid="accounts.sync_role_permissions")
         auth_signals.user_logged_in.connect(receivers.on_user_logged_in, dispatch_uid="accounts.jwt_cookies_in")
         auth_signals.user_logged_out.connect(receivers.on_user_logged_out, dispatch_uid="accounts.jwt_cookies_out")
         account_signals.user_signed_up.connect(receivers.on_user_signed_up, dispatch_uid="accounts.signed_up")

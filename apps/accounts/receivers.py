@@ -1,13 +1,16 @@
-"""Reactions to allauth's and Django's auth signals (connected in AccountsConfig.ready)."""
+"""Reactions to allauth's, Django's auth and post_migrate signals (connected in AccountsConfig.ready)."""
 
 from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
 from django.http import HttpRequest
 
 from . import services
 from .models import User
+from .roles import EDITOR_APPS, EDITOR_EXTRA_PERMISSIONS, EDITORS, ROLE_GROUPS
 
 
 def _is_app_client(request: HttpRequest | None) -> bool:
@@ -45,3 +48,14 @@ def on_email_confirmed(
 ) -> None:
     if email_address is not None:
         services.user_queue_welcome(user=email_address.user)
+
+
+def sync_role_permissions(**kwargs: Any) -> None:
+    """Keep the Editors group's permissions in step with the models that exist after each migrate."""
+    for name in ROLE_GROUPS:
+        Group.objects.get_or_create(name=name)
+    editors = Group.objects.get(name=EDITORS)
+    wanted = Q(content_type__app_label__in=EDITOR_APPS)
+    for app_label, codename in EDITOR_EXTRA_PERMISSIONS:
+        wanted |= Q(content_type__app_label=app_label, codename=codename)
+    editors.permissions.add(*Permission.objects.filter(wanted))

@@ -13,16 +13,14 @@ from django.utils import timezone, translation
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from apps.core.queue import enqueue_on_commit
 from apps.media import services as media_services
 
+from .errors import TokenRefused
 from .models import User
 from .roles import ADMINS, EDITORS, READERS, ROLE_GROUPS
 
 TOKEN_VERSION_CLAIM = "ver"  # noqa: S105 - a claim name
-
-
-class TokenRefused(Exception):
-    """The refresh token is valid but its user may no longer sign in."""
 
 
 @dataclass(frozen=True)
@@ -234,10 +232,8 @@ def user_send_welcome(*, user_id: int) -> bool:
 
 
 def user_queue_welcome(*, user: User) -> None:
-    from .tasks import user_send_welcome_task
-
     if user.welcome_sent_at is None:
-        transaction.on_commit(lambda: user_send_welcome_task.delay(user.pk))
+        enqueue_on_commit("apps.accounts.tasks.user_send_welcome_task", user.pk)
 
 
 # --- confirming account deletion by code (for accounts without a password) -----------------------

@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from rest_framework_simplejwt.exceptions import TokenError
 
 from . import services
+from .errors import TokenRefused
 
 
 class SimpleJWTTokenStrategy(SessionTokenStrategy):
@@ -33,6 +34,6 @@ class SimpleJWTTokenStrategy(SessionTokenStrategy):
     def refresh_token(self, refresh_token: str) -> tuple[str, str] | None:
         try:
             pair = services.token_pair_refresh(refresh=refresh_token)
-        except (TokenError, services.TokenRefused):
+        except (TokenError, TokenRefused):
             return None
         return pair.access, pair.refresh

@@ -1,8 +1,8 @@
 # ruff: noqa: RUF001 - Chinese demo text uses full-width punctuation on purpose.
 """Demo content for `make run` (`seed_demo`) and bulk posts for benchmarks (`seed_bulk_posts`).
 
-Both are idempotent. Cover images are drawn with Pillow and stored as ready media `Asset` rows by
-`demo_image_asset` — a small helper to switch to `apps.media.services.asset_create` once it exists.
+Both are idempotent. Cover images are drawn with Pillow and go through the media library
+(`apps.media.services.asset_create`, so they get renditions and the watermark like any upload).
 """
 
 import io

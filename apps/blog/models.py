@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import TimeStampedModel
 
+from .errors import IllegalTransition
 from .slugs import slug_from_text, unique_slug
 
 LANGUAGE_CODES = tuple(code for code, _name in settings.LANGUAGES)  # ("en", "zh-hans")
@@ -120,10 +122,6 @@ class Tag(SlugMixin, TimeStampedModel):
 
     def slug_sources(self) -> list[str]:
         return [self.name_en, self.name_zh_hans]
-
-
-class IllegalTransition(ValidationError):
-    """A status move the publishing workflow does not allow (e.g. archived → scheduled)."""
 
 
 class RenderedBodyMixin(models.Model):
@@ -411,6 +409,9 @@ class AccessGrant(TimeStampedModel):
         return self.revoked_at is None
 
 
+PREVIEW_LINK_SALT = "blog.preview-link"
+
+
 def default_preview_expiry() -> Any:
     return timezone.now() + timedelta(days=settings.BLOG_PREVIEW_LINK_DAYS)
 
@@ -449,6 +450,5 @@ class PreviewLink(TimeStampedModel):
 
     @property
     def token(self) -> str:
-        from .services import preview_link_token
-
-        return preview_link_token(link=self)
+        """The URL-safe token for this link: its key, signed (a guessed or edited token never resolves)."""
+        return signing.dumps(self.key, salt=PREVIEW_LINK_SALT, compress=False)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from .models import (
     LANGUAGE_CODES,
+    PREVIEW_LINK_SALT,
     AccessGrant,
     Post,
     PostRevision,
@@ -27,8 +28,6 @@ from .models import (
 )
 from .signals import post_published, post_unpublished
 from .slugs import slug_from_text
-
-PREVIEW_SALT = "blog.preview-link"
 
 # What a revision remembers and a restore puts back. Status and dates are recorded but never
 # restored: restoring old text must not publish or unpublish anything.
@@ -222,11 +221,6 @@ def scheduled_posts_flip(*, now: datetime | None = None) -> int:
 # --- Preview links ------------------------------------------------------------------------------
 
 
-def preview_link_token(*, link: PreviewLink) -> str:
-    """The URL-safe token for a link: its key, signed (a guessed or edited token never resolves)."""
-    return signing.dumps(link.key, salt=PREVIEW_SALT, compress=False)
-
-
 def preview_link_create(*, post: Post, by: Any, days: int | None = None) -> PreviewLink:
     days = settings.BLOG_PREVIEW_LINK_DAYS if days is None else days
     if days <= 0:
@@ -246,7 +240,7 @@ def preview_link_revoke(*, link: PreviewLink) -> PreviewLink:
 def preview_link_resolve(*, token: str) -> Post | None:
     """The post behind a preview token, or None if the token is forged, expired or revoked."""
     try:
-        key = signing.loads(token, salt=PREVIEW_SALT)
+        key = signing.loads(token, salt=PREVIEW_LINK_SALT)
     except signing.BadSignature:
         return None
     link = (

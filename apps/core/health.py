@@ -1,5 +1,6 @@
 """Readiness checks: each returns None when healthy, or a short reason."""
 
+from celery import current_app
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connections
@@ -28,10 +29,8 @@ def check_cache() -> str | None:
 def check_broker() -> str | None:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return None
-    from blog_site.celery import app
-
     try:
-        with app.connection_for_write() as conn:
+        with current_app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
     except Exception as exc:  # noqa: BLE001
         return f"{type(exc).__name__}: {exc}"

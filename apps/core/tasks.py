@@ -1,5 +1,7 @@
 from celery import shared_task
 
+from apps.core.backups import services
+
 
 @shared_task
 def ping() -> str:
@@ -16,13 +18,9 @@ def backup_run_task(
     Idempotent per day unless forced; a cache lock keeps two runs from overlapping. Failures are
     recorded on the run and e-mailed to the admins, never retried blindly (a retry would dump again).
     """
-    from apps.core.backups import services
-
     return services.backup_run_execute(run_id=run_id, verify=verify, include_media=include_media, force=force).status
 
 
 @shared_task(acks_late=True)
 def backup_prune_task() -> str:
-    from apps.core.backups import services
-
     return services.backup_prune_execute().status

@@ -1,19 +1,16 @@
 """Files follow rows: when an asset or a rendition row is deleted (directly, in bulk, or by a cascade
 such as a deleted user), its file leaves storage after the transaction commits."""
 
-from functools import partial
 from typing import Any
 
-from django.db import transaction
+from apps.core.queue import enqueue_on_commit
 
 from .models import Asset, Rendition
 
 
 def _queue_file_delete(storage_alias: str, name: str) -> None:
-    from .tasks import media_files_delete_task
-
     if name:
-        transaction.on_commit(partial(media_files_delete_task.delay, storage_alias, [name]))
+        enqueue_on_commit("apps.media.tasks.media_files_delete_task", storage_alias, [name])
 
 
 def asset_deleted(sender: type[Asset], instance: Asset, **kwargs: Any) -> None:

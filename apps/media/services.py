@@ -40,7 +40,10 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw, ImageFont, ImageOps, ImageStat
 
+from apps.core.queue import enqueue_on_commit
+
 from . import signals
+from .errors import ProcessingRetryable
 from .models import Asset, Rendition, asset_upload_to
 from .selectors import asset_user_is_manager
 
@@ -83,10 +86,6 @@ EXTENSIONS = {
 }
 PREVIEW_X264 = ("-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-movflags", "+faststart")
 TRANSLATED_FIELDS = ("alt_text_en", "alt_text_zh_hans", "title_en", "title_zh_hans")
-
-
-class ProcessingRetryable(Exception):
-    """Storage could not be reached; the task tries again later."""
 
 
 @dataclass(frozen=True)
@@ -243,9 +242,7 @@ def asset_create(
         storage.delete(stored_name)
         raise
     if needs_processing:
-        from .tasks import asset_process_task
-
-        transaction.on_commit(lambda: asset_process_task.delay(asset.pk))
+        enqueue_on_commit("apps.media.tasks.asset_process_task", asset.pk)
     return asset
 
 
@@ -261,10 +258,8 @@ def asset_update(*, asset: Asset, data: dict[str, str]) -> Asset:
 
 def asset_reprocess(*, asset: Asset) -> Asset:
     """Make the renditions again (after a watermark change, or once ffmpeg is installed), on commit."""
-    from .tasks import asset_process_task
-
     asset.set_status(Asset.Status.PENDING)
-    transaction.on_commit(lambda: asset_process_task.delay(asset.pk))
+    enqueue_on_commit("apps.media.tasks.asset_process_task", asset.pk)
     return asset
 
 

@@ -3,9 +3,10 @@
 from celery import shared_task
 
 from . import services
+from .errors import ProcessingRetryable
 
 
-@shared_task(autoretry_for=(services.ProcessingRetryable,), retry_backoff=True, max_retries=5, acks_late=True)
+@shared_task(autoretry_for=(ProcessingRetryable,), retry_backoff=True, max_retries=5, acks_late=True)
 def asset_process_task(asset_id: int) -> None:
     services.asset_process(asset_id=asset_id)
 

@@ -1,6 +1,9 @@
+"""Serializers of the accounts API: what a user sees of themselves, of others, and what admins see."""
+
 from django.conf import settings
 from rest_framework import serializers
 
+from apps.accounts import services
 from apps.accounts.models import User
 from apps.accounts.roles import ROLE_GROUPS
 
@@ -38,9 +41,7 @@ class MeSerializer(serializers.ModelSerializer):
         return _avatar_url(user)
 
     def get_role(self, user: User) -> str:
-        from apps.accounts.services import user_role
-
-        return user_role(user=user)
+        return services.user_role(user=user)
 
 
 class MeUpdateSerializer(serializers.Serializer):

@@ -14,19 +14,16 @@ from rest_framework_simplejwt.exceptions import TokenError
 
 from apps.accounts import selectors, services
 from apps.accounts.authentication import JWTHeaderOrCookieAuthentication
+from apps.accounts.errors import TokenRefused
 from apps.accounts.middleware import clear_jwt_cookies, set_jwt_cookies
 from apps.accounts.models import User
 
 from . import serializers
+from .permissions import IsAdmin
 
 
 def _drf_error(exc: DjangoValidationError) -> ValidationError:
     return ValidationError({"non_field_errors": exc.messages}, code=getattr(exc, "code", None) or "invalid")
-
-
-class IsAdmin(permissions.BasePermission):
-    def has_permission(self, request: Request, view: object) -> bool:
-        return bool(request.user and request.user.is_authenticated and request.user.is_superuser)
 
 
 class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
@@ -193,7 +190,7 @@ class AuthViewSet(viewsets.ViewSet):
         token, from_cookie = self._refresh_from(request)
         try:
             pair = services.token_pair_refresh(refresh=token)
-        except (TokenError, services.TokenRefused) as exc:
+        except (TokenError, TokenRefused) as exc:
             raise AuthenticationFailed(
                 "The refresh token is invalid, expired or revoked.", code="token_not_valid"
             ) from exc

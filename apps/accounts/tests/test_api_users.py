@@ -118,7 +118,7 @@ def test_admins_disable_and_enable_a_user_and_the_disabled_token_stops(client, a
     admin = _as(admin_user)
     assert admin.post(f"/api/v1/users/{member.pk}/disable/").json()["is_active"] is False
     assert client.get("/api/v1/users/me/", **bearer(meta["access_token"])).status_code == 401
-    assert post(client, "/auth/login", {"email": "member@example.com", "password": PASSWORD}).status_code != 200
+    assert post(client, "/auth/login", {"email": "member@example.com", "password": PASSWORD}).status_code == 401
     assert admin.post(f"/api/v1/users/{member.pk}/enable/").json()["is_active"] is True
     assert post(client, "/auth/login", {"email": "member@example.com", "password": PASSWORD}).status_code == 200
 

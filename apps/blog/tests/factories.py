@@ -5,16 +5,8 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
+from apps.accounts.tests.factories import UserFactory
 from apps.blog.models import AccessGrant, Post, Project, Section, Tag
-
-
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = "accounts.User"
-        django_get_or_create = ("email",)
-
-    email = factory.Sequence(lambda n: f"user{n}@example.com")
-    display_name = factory.Sequence(lambda n: f"User {n}")
 
 
 class SectionFactory(factory.django.DjangoModelFactory):

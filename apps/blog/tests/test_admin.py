@@ -7,9 +7,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.accounts.tests.factories import UserFactory
 from apps.blog import services
 from apps.blog.models import AccessGrant, Post, PostRevision, PreviewLink
-from apps.blog.tests.factories import PostFactory, ProjectFactory, SectionFactory, TagFactory, UserFactory
+from apps.blog.tests.factories import PostFactory, ProjectFactory, SectionFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -5,10 +5,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
-from apps.blog.models import AccessGrant, IllegalTransition, Post, Section
+from apps.accounts.tests.factories import UserFactory
+from apps.blog.errors import IllegalTransition
+from apps.blog.models import AccessGrant, Post, Section
 from apps.blog.selectors import post_list_published
 
-from .factories import PostFactory, ProjectFactory, SectionFactory, TagFactory, UserFactory
+from .factories import PostFactory, ProjectFactory, SectionFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
 

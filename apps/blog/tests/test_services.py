@@ -5,7 +5,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from apps.blog import services
-from apps.blog.models import AccessGrant, IllegalTransition, Post, PostRevision, Tag
+from apps.blog.errors import IllegalTransition
+from apps.blog.models import AccessGrant, Post, PostRevision, Tag
 from apps.blog.selectors import post_get_published, user_can_download_project, user_can_read_post
 from apps.blog.signals import content_changed, post_published, post_unpublished
 

@@ -20,13 +20,14 @@ from django.core.cache import cache
 from django.core.files import File
 from django.core.files.storage import storages
 from django.core.mail import mail_admins
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 from tqdm import tqdm
 
 from apps.core.models import BackupRun
+from apps.core.queue import enqueue_on_commit
 
 from . import storage as st
 from .engines import CHUNK, Scratch, engine_for, temp_dir
@@ -455,10 +456,8 @@ def _finish(run: BackupRun, status: str, message: str, **fields: Any) -> BackupR
 
 def backup_run_request(*, by: Any) -> BackupRun:
     """Queue a backup now (the admin's button); the task runs after the transaction commits."""
-    from apps.core.tasks import backup_run_task
-
     run = BackupRun.objects.create(action=BackupRun.Action.BACKUP, requested_by=by)
-    transaction.on_commit(lambda: backup_run_task.delay(run_id=run.pk, force=True))
+    enqueue_on_commit("apps.core.tasks.backup_run_task", run_id=run.pk, force=True)
     return run
 
 

@@ -1,23 +1,13 @@
-"""Factories for the backup tests: users and media assets with real files in the storages."""
+"""Factories for the backup tests: media assets with real files in the storages (users: accounts' UserFactory)."""
 
 import hashlib
 
 import factory
-from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from factory.django import DjangoModelFactory
 
+from apps.accounts.tests.factories import UserFactory
 from apps.media.models import Asset
-
-
-class UserFactory(DjangoModelFactory):
-    class Meta:
-        model = get_user_model()
-        django_get_or_create = ("email",)
-
-    email = factory.Sequence(lambda n: f"user{n}@example.com")
-    display_name = factory.Sequence(lambda n: f"Writer {n} 作者{n}")
-    password = factory.django.Password("correct horse battery")
 
 
 class AssetFactory(DjangoModelFactory):

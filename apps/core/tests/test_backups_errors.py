@@ -16,11 +16,12 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
+from apps.accounts.tests.factories import UserFactory
 from apps.core.backups import selectors
 from apps.core.backups.engines import MySQLEngine
 from apps.core.backups.errors import BackupError
 
-from .factories import AssetFactory, UserFactory
+from .factories import AssetFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ROOT = Path(__file__).resolve().parents[3]

@@ -11,10 +11,11 @@ from django.core.files.storage import storages
 from django.core.management import call_command
 from django.db import connection
 
+from apps.accounts.tests.factories import UserFactory
 from apps.core.backups import selectors
 from apps.media.models import Asset
 
-from .factories import AssetFactory, UserFactory
+from .factories import AssetFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -12,13 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
+from apps.accounts.tests.factories import UserFactory
 from apps.core.backups import selectors
 from apps.core.backups.selectors import LOCK_KEY
 from apps.core.models import BackupRun
 from apps.core.tasks import backup_prune_task, backup_run_task
 from blog_site.celery import app
-
-from .factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PAGE = "/admin/core/backuprun/"

@@ -7,18 +7,8 @@ import subprocess
 import wave
 from pathlib import Path
 
-import factory
-from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
-
-
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = get_user_model()
-
-    email = factory.Sequence(lambda n: f"user{n}@example.com")
-    password = factory.django.Password("correct horse battery")
 
 
 def image_bytes(

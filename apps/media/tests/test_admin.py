@@ -46,8 +46,8 @@ def test_the_change_page_shows_status_error_renditions_and_where_used(staff_clie
     asset = Asset.objects.create(
         owner=editor, kind="image", file="a/b.jpg", mime_type="image/jpeg", status="failed", error="OSError: broken"
     )
-    # No app points at assets yet on this branch (covers and avatars arrive with blog/accounts), so the
-    # "where used" list is empty; renditions themselves are not counted as uses.
+    # No post, project or avatar uses this asset, so the "where used" list is empty; renditions
+    # themselves are not counted as uses.
     asset.renditions.create(spec="w360.webp", file="r/w360.webp", mime_type="image/webp", width=360)
     page = staff_client.get(reverse("admin:media_asset_change", args=[asset.pk])).content.decode()
     assert "OSError: broken" in page

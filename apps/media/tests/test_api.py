@@ -1,9 +1,10 @@
 import pytest
 from django.urls import reverse
 
+from apps.accounts.tests.factories import UserFactory
 from apps.media.models import Asset
 
-from .factories import UserFactory, image_bytes, upload
+from .factories import image_bytes, upload
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/media/"

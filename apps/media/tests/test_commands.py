@@ -3,10 +3,11 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.core.management import call_command
 
+from apps.accounts.tests.factories import UserFactory
 from apps.media import services
 from apps.media.models import Asset
 
-from .factories import UserFactory, image_bytes, upload
+from .factories import image_bytes, upload
 
 pytestmark = pytest.mark.django_db
 

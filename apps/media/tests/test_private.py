@@ -2,10 +2,11 @@ import time
 
 import pytest
 
+from apps.accounts.tests.factories import UserFactory
 from apps.media import selectors, services
 from apps.media.models import Asset
 
-from .factories import UserFactory, upload
+from .factories import upload
 
 pytestmark = pytest.mark.django_db
 

@@ -9,10 +9,11 @@ import boto3
 import pytest
 from django.template import Context, Template
 
+from apps.accounts.tests.factories import UserFactory
 from apps.media import selectors, services
 from apps.media.models import Asset
 
-from .factories import UserFactory, image_bytes, upload
+from .factories import image_bytes, upload
 
 pytestmark = pytest.mark.django_db
 

@@ -5,18 +5,11 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from PIL import Image, ImageStat
 
+from apps.accounts.tests.factories import UserFactory
 from apps.media import services
 from apps.media.models import Asset
 
-from .factories import (
-    UserFactory,
-    animated_gif,
-    image_bytes,
-    jpeg_with_gps_and_rotation,
-    mp4_bytes,
-    upload,
-    wav_bytes,
-)
+from .factories import animated_gif, image_bytes, jpeg_with_gps_and_rotation, mp4_bytes, upload, wav_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -2,10 +2,11 @@ import time
 
 import pytest
 
+from apps.accounts.tests.factories import UserFactory
 from apps.media import services
 from apps.media.models import Asset
 
-from .factories import UserFactory, image_bytes, upload
+from .factories import image_bytes, upload
 
 
 @pytest.mark.services

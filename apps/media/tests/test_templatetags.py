@@ -4,10 +4,11 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
+from apps.accounts.tests.factories import UserFactory
 from apps.media import services
 from apps.media.models import Asset
 
-from .factories import UserFactory, image_bytes, upload
+from .factories import image_bytes, upload
 
 pytestmark = pytest.mark.django_db
 

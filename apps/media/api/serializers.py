@@ -1,0 +1,87 @@
+"""Serializers of the media API: assets with the URLs of their renditions, and the upload form."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers
+
+from apps.media import selectors, services
+from apps.media.models import Asset, Rendition
+
+
+class RenditionSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Rendition
+        fields = ("spec", "url", "mime_type", "width", "height", "size")
+
+    def get_url(self, rendition: Rendition) -> str:
+        return selectors.rendition_url(rendition=rendition, for_user=self.context["request"].user)
+
+
+class AssetSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+    renditions = RenditionSerializer(many=True, read_only=True)
+    owner = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = Asset
+        fields = (
+            "id",
+            "owner",
+            "kind",
+            "original_name",
+            "mime_type",
+            "size",
+            "sha256",
+            "width",
+            "height",
+            "duration",
+            "alt_text",
+            "alt_text_en",
+            "alt_text_zh_hans",
+            "title",
+            "title_en",
+            "title_zh_hans",
+            "visibility",
+            "status",
+            "error",
+            "url",
+            "renditions",
+            "created_at",
+        )
+        read_only_fields = tuple(f for f in fields if f not in services.TRANSLATED_FIELDS)
+
+    def get_url(self, asset: Asset) -> str:
+        return selectors.asset_url(asset=asset, for_user=self.context["request"].user)
+
+
+class AssetUploadSerializer(serializers.Serializer):
+    files = serializers.ListField(child=serializers.FileField(), min_length=1, max_length=10)
+    visibility = serializers.ChoiceField(choices=Asset.Visibility.choices, default=Asset.Visibility.PUBLIC)
+    alt_text = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    alt_text_zh_hans = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    title_zh_hans = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+    def validate_files(self, files: list[Any]) -> list[Any]:
+        """Every file is checked before any is stored; one bad file refuses the whole batch."""
+        owner = self.context["request"].user
+        errors: dict[int, list[str]] = {}
+        pending = 0
+        self.facts = []
+        for index, uploaded in enumerate(files):
+            try:
+                facts = services.asset_upload_validate(owner=owner, uploaded_file=uploaded, pending_bytes=pending)
+            except DjangoValidationError as exc:
+                errors[index] = [f"{services._display_name(uploaded.name)}: {m}" for m in exc.messages]
+                self._code = exc.code
+                continue
+            pending += facts.size
+            self.facts.append(facts)
+        if errors:
+            raise serializers.ValidationError(
+                [m for index in sorted(errors) for m in errors[index]], code=getattr(self, "_code", "invalid")
+            )
+        return files
