@@ -114,14 +114,20 @@ MAX_AVATAR_BYTES = 5 * 1024 * 1024
 
 
 def user_set_avatar(*, user: User, uploaded_file: UploadedFile) -> User:
-    """Store the image in the media library (owned by the user) and point the avatar at it."""
+    """Store the image in the media library (owned by the user) and point the avatar at it.
+
+    Refusals are errors of the field `file` (the uploaded image), with the media library's codes.
+    """
     if uploaded_file.size and uploaded_file.size > MAX_AVATAR_BYTES:
-        raise ValidationError("The image is larger than 5 MB.", code="too_large")
+        raise ValidationError({"file": ValidationError("The image is larger than 5 MB.", code="too_large")})
     alt = str(user.public_name)
     with transaction.atomic():
-        asset = media_services.asset_create(owner=user, uploaded_file=uploaded_file, alt_text=alt, title=alt)
+        try:
+            asset = media_services.asset_create(owner=user, uploaded_file=uploaded_file, alt_text=alt, title=alt)
+        except ValidationError as exc:
+            raise ValidationError({"file": exc.error_list}) from exc
         if asset.kind != asset.Kind.IMAGE:
-            raise ValidationError("The avatar must be an image.", code="invalid_image")
+            raise ValidationError({"file": ValidationError("The avatar must be an image.", code="invalid_image")})
         user.avatar = asset
         user.save(update_fields=["avatar"])
     return user
