@@ -17,7 +17,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -25,10 +25,19 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin
 
 from . import selectors, services
-from .models import LANGUAGE_CODES, AccessGrant, Post, PostRevision, PreviewLink, Project, Section, Tag, lang_suffix
+from .models import (
+    LANGUAGE_CODES,
+    AccessGrant,
+    IllegalTransition,
+    Post,
+    PostRevision,
+    PreviewLink,
+    Project,
+    Section,
+    Tag,
+    lang_suffix,
+)
 from .rendering import render_markdown
-
-BODY_FIELDS = tuple(f"body_{lang_suffix(code)}" for code in LANGUAGE_CODES)
 
 
 def preview_url(link: PreviewLink, language: str | None = None, request: HttpRequest | None = None) -> str:
@@ -42,25 +51,6 @@ def preview_url(link: PreviewLink, language: str | None = None, request: HttpReq
     if request is not None:
         return request.build_absolute_uri(location)
     return settings.SITE_URL.rstrip("/") + location
-
-
-def same_time(a: Any, b: Any) -> bool:
-    """Equal to the second: admin widgets drop microseconds, so an untouched time must still compare equal."""
-    if a is None or b is None:
-        return a is b
-    return a.replace(microsecond=0) == b.replace(microsecond=0)
-
-
-def _check_body_sizes(cleaned: dict[str, Any], form: forms.Form) -> None:
-    limit = settings.BLOG_BODY_MAX_CHARS
-    for name in BODY_FIELDS:
-        value = cleaned.get(name) or ""
-        if len(value) > limit:
-            form.add_error(
-                name,
-                _("The body is too long: %(size)d characters, at most %(limit)d.")
-                % {"size": len(value), "limit": limit},
-            )
 
 
 # --- Posts --------------------------------------------------------------------------------------
@@ -79,21 +69,16 @@ class PostAdminForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        _check_body_sizes(cleaned, self)
         status = cleaned.get("status")
         if status:
-            # Try the move on a copy of the stored post: the model decides what is legal.
+            # Try the move on a copy of the stored post, so a refusal shows next to its field; the save
+            # makes it for real through `post_update`, by the same model method (same rule, same message).
+            # The rest (a title in the source language, each body's size) is the model's clean().
             probe = copy.copy(self.instance)
-            if probe.pk is None:
-                probe.status, probe.published_at = Post.Status.DRAFT, None
-            at = cleaned.get("published_at")
-            if status == Post.Status.PUBLISHED and at and at > timezone.now():
-                self.add_error("published_at", _("A future time means “Scheduled”: choose that status instead."))
-            elif status != probe.status or not same_time(at, probe.published_at):
-                try:
-                    probe.transition_to(status, at=at)
-                except ValidationError as exc:
-                    self.add_error("status" if exc.code != "schedule_in_past" else "published_at", exc)
+            try:
+                probe.set_publishing(status=status, at=cleaned.get("published_at"))
+            except IllegalTransition as exc:
+                self.add_error(exc.field, exc)
         return cleaned
 
 
@@ -204,14 +189,24 @@ class PostAdmin(TabbedTranslationAdmin):
             f"{code}: {getattr(post, f'reading_time_{lang_suffix(code)}') or 0} min" for code in LANGUAGE_CODES
         )
 
+    # The admin saves through the post services, like the API: `save_form` hands the form's data to
+    # `post_create`/`post_update` (revision, tags, workflow, signals) and returns the saved post, which
+    # the admin then logs and redirects to. Nothing else writes.
+    def save_form(self, request: HttpRequest, form: forms.ModelForm, change: bool) -> Post:
+        data = dict(form.cleaned_data)
+        if not change:
+            if data.get("author") is None:
+                data.pop("author", None)  # left empty: the author is the editor, as in the API
+            return services.post_create(by=request.user, data=data)
+        # The form has set its values on its instance: judge the move from the stored post instead.
+        stored = Post.objects.get(pk=form.instance.pk)
+        return services.post_update(post=stored, by=request.user, data=data)
+
     def save_model(self, request: HttpRequest, obj: Post, form: forms.ModelForm, change: bool) -> None:
-        services.post_save_from_form(
-            post=obj,
-            by=request.user,
-            tags=form.cleaned_data.get("tags"),  # set here so the revision records them (save_m2m repeats it)
-            status=form.cleaned_data.get("status", obj.status),
-            at=form.cleaned_data.get("published_at"),
-        )
+        pass  # saved by the service in save_form
+
+    def save_related(self, request: HttpRequest, form: forms.ModelForm, formsets: Any, change: bool) -> None:
+        pass  # tags were set by the service; a post has no inlines
 
     # --- bulk actions (each calls a service; illegal moves are reported, never half-applied) ----
 
@@ -373,18 +368,9 @@ class TagAdmin(TabbedTranslationAdmin):
     search_fields = ("name_en", "name_zh_hans", "slug")
 
 
-class ProjectAdminForm(forms.ModelForm):
-    # No Meta: the ModelAdmin supplies the model and the fields (from its fieldsets).
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        _check_body_sizes(cleaned, self)
-        return cleaned
-
-
 @admin.register(Project)
 class ProjectAdmin(TabbedTranslationAdmin):
-    form = ProjectAdminForm
+    # Each body's size is checked by the model's clean(), which the admin's form runs.
     list_display = ("title", "type", "section", "is_published", "order", "price", "currency")
     list_select_related = ("section",)
     list_filter = ("type", "is_published", "section")
