@@ -382,25 +382,55 @@ class ProjectAdmin(TabbedTranslationAdmin):
 # --- Access grants, preview links, revisions ----------------------------------------------------
 
 
+class AccessGrantForm(forms.ModelForm):
+    # No Meta: the ModelAdmin supplies the model and the fields.
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        user, post, project = cleaned.get("user"), cleaned.get("post"), cleaned.get("project")
+        if user is not None and (post is None) != (project is None):
+            # `access_grant_create` reactivates the grant this user already has for this target (as a
+            # repeat purchase does) instead of refusing a duplicate: validate the form as that grant.
+            existing = AccessGrant.objects.filter(user=user, post=post, project=project).first()
+            if existing is not None:
+                self.instance = existing
+        return cleaned
+
+
 @admin.register(AccessGrant)
 class AccessGrantAdmin(admin.ModelAdmin):
+    """Grants are made by `access_grant_create` (the add form) and changed only by the revoke and
+    reactivate actions (`access_grant_revoke` / `access_grant_create`), as payments does."""
+
+    form = AccessGrantForm
     list_display = ("user", "post", "project", "source", "reference", "created_at", "revoked_at")
     list_select_related = ("user", "post", "project")
     list_filter = ("source", ("revoked_at", admin.EmptyFieldListFilter))
     search_fields = ("user__email", "post__title_en", "post__title_zh_hans", "project__title_en", "reference")
     autocomplete_fields = ("user", "post", "project")
+    fields = ("user", "post", "project", "source", "reference", "revoked_at")
     readonly_fields = ("revoked_at",)
     actions = ("revoke", "reactivate")
 
-    def save_model(self, request: HttpRequest, obj: AccessGrant, form: forms.ModelForm, change: bool) -> None:
-        if change:
-            super().save_model(request, obj, form, change)
-            return
-        grant = services.access_grant_create(
-            user=obj.user, post=obj.post, project=obj.project, source=obj.source, reference=obj.reference
+    def has_change_permission(self, request: HttpRequest, obj: AccessGrant | None = None) -> bool:
+        # An existing grant's page is read-only: the actions (checked without an object) change grants.
+        return obj is None and super().has_change_permission(request)
+
+    def save_form(self, request: HttpRequest, form: forms.ModelForm, change: bool) -> AccessGrant:
+        data = form.cleaned_data
+        return services.access_grant_create(
+            user=data["user"],
+            post=data["post"],
+            project=data["project"],
+            source=data["source"],
+            reference=data["reference"],
         )
-        obj.pk, obj.created_at, obj.revoked_at = grant.pk, grant.created_at, grant.revoked_at
-        obj._state.adding = False
+
+    def save_model(self, request: HttpRequest, obj: AccessGrant, form: forms.ModelForm, change: bool) -> None:
+        pass  # saved by the service in save_form
+
+    def save_related(self, request: HttpRequest, form: forms.ModelForm, formsets: Any, change: bool) -> None:
+        pass  # a grant has no related rows
 
     @admin.action(description=_("Revoke selected grants"), permissions=["change"])
     def revoke(self, request: HttpRequest, queryset: QuerySet[AccessGrant]) -> None:
@@ -422,16 +452,62 @@ class AccessGrantAdmin(admin.ModelAdmin):
         )
 
 
+class PreviewLinkAddForm(forms.ModelForm):
+    days = forms.IntegerField(
+        label=_("Valid for (days)"), help_text=_("The link stops working after this many days, or when revoked.")
+    )
+
+    class Meta:
+        model = PreviewLink
+        fields = ("post",)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["days"].initial = settings.BLOG_PREVIEW_LINK_DAYS
+
+    def clean_days(self) -> int:
+        try:
+            return services.preview_link_days_validate(days=self.cleaned_data["days"])
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict["days"]) from exc
+
+
 @admin.register(PreviewLink)
 class PreviewLinkAdmin(admin.ModelAdmin):
+    """Links are made by `preview_link_create` (the add form, like the post page's button) and revoked by
+    `preview_link_revoke` (the action); an existing link's page is read-only."""
+
     list_display = ("post", "expires_at", "revoked", "usable", "created_by", "created_at")
     list_select_related = ("post", "created_by")
     list_filter = ("revoked",)
     search_fields = ("post__title_en", "post__title_zh_hans", "post__slug")
     autocomplete_fields = ("post",)
-    fields = ("post", "expires_at", "revoked", "link")
+    fields = ("post", "expires_at", "revoked", "created_by", "link")
     readonly_fields = ("link",)
     actions = ("revoke",)
+
+    def get_fields(self, request: HttpRequest, obj: PreviewLink | None = None) -> Any:
+        return ("post", "days") if obj is None else self.fields
+
+    def get_form(
+        self, request: HttpRequest, obj: PreviewLink | None = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        if obj is None:
+            kwargs["form"] = PreviewLinkAddForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def has_change_permission(self, request: HttpRequest, obj: PreviewLink | None = None) -> bool:
+        return obj is None and super().has_change_permission(request)
+
+    def save_form(self, request: HttpRequest, form: forms.ModelForm, change: bool) -> PreviewLink:
+        data = form.cleaned_data
+        return services.preview_link_create(post=data["post"], by=request.user, days=data["days"])
+
+    def save_model(self, request: HttpRequest, obj: PreviewLink, form: forms.ModelForm, change: bool) -> None:
+        pass  # saved by the service in save_form
+
+    def save_related(self, request: HttpRequest, form: forms.ModelForm, formsets: Any, change: bool) -> None:
+        pass  # a link has no related rows
 
     @admin.display(boolean=True, description=_("usable"))
     def usable(self, link: PreviewLink) -> bool:
@@ -442,11 +518,6 @@ class PreviewLinkAdmin(admin.ModelAdmin):
         if not link.pk:
             return "—"
         return format_html('<a href="{0}">{0}</a>', preview_url(link))
-
-    def save_model(self, request: HttpRequest, obj: PreviewLink, form: forms.ModelForm, change: bool) -> None:
-        if obj.created_by_id is None:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
 
     @admin.action(description=_("Revoke selected links"), permissions=["change"])
     def revoke(self, request: HttpRequest, queryset: QuerySet[PreviewLink]) -> None:

@@ -445,6 +445,9 @@ class AccessGrant(TimeStampedModel):
                 condition=(Q(post__isnull=False) & Q(project__isnull=True))
                 | (Q(post__isnull=True) & Q(project__isnull=False)),
                 name="blog_accessgrant_exactly_one_target",
+                # The one place this rule lives: forms (the admin) and `blog.services` both validate it here.
+                violation_error_message=_("Choose either a post or a project, not both and not neither."),
+                violation_error_code="one_target",
             ),
             # NULLs never collide, so these hold per target kind on SQLite, MariaDB and PostgreSQL alike.
             models.UniqueConstraint(fields=("user", "post"), name="blog_accessgrant_user_post_unique"),
@@ -453,11 +456,6 @@ class AccessGrant(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.post or self.project}"
-
-    def clean(self) -> None:
-        super().clean()
-        if (self.post_id is None) == (self.project_id is None):
-            raise ValidationError(_("Choose either a post or a project, not both and not neither."))
 
     @property
     def is_active(self) -> bool:

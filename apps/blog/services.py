@@ -227,10 +227,20 @@ def preview_link_token(*, link: PreviewLink) -> str:
     return signing.dumps(link.key, salt=PREVIEW_SALT, compress=False)
 
 
-def preview_link_create(*, post: Post, by: Any, days: int | None = None) -> PreviewLink:
+def preview_link_days_validate(*, days: int | None) -> int:
+    """How many days a new link lasts (default `BLOG_PREVIEW_LINK_DAYS`); refuses fewer than one.
+
+    `preview_link_create` checks this; a form calls it first to show the refusal next to its field.
+    """
     days = settings.BLOG_PREVIEW_LINK_DAYS if days is None else days
     if days <= 0:
-        raise ValidationError({"days": _("A preview link must last at least one day.")})
+        raise ValidationError({"days": ValidationError(_("A preview link must last at least one day."), code="min")})
+    return days
+
+
+def preview_link_create(*, post: Post, by: Any, days: int | None = None) -> PreviewLink:
+    """A link to `post` that lasts `days` (default `BLOG_PREVIEW_LINK_DAYS`), made by `by`."""
+    days = preview_link_days_validate(days=days)
     return PreviewLink.objects.create(
         post=post, created_by=_user_or_none(by), expires_at=timezone.now() + timedelta(days=days)
     )
@@ -261,8 +271,8 @@ def preview_link_resolve(*, token: str) -> Post | None:
 
 
 def _target(post: Post | None, project: Project | None) -> dict[str, Any]:
-    if (post is None) == (project is None):
-        raise ValidationError(_("Give either a post or a project."))
+    # Exactly one target: the model's constraint, validated before the database would refuse it.
+    AccessGrant(post=post, project=project).validate_constraints(exclude={"user"})
     return {"post": post} if post is not None else {"project": project}
 
 

@@ -3,14 +3,16 @@
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from apps.blog import services
-from apps.blog.models import IllegalTransition, Post
+from apps.blog.models import AccessGrant, IllegalTransition, Post, PreviewLink
+from apps.blog.selectors import user_can_read_post
 from apps.blog.signals import post_unpublished
 
-from .factories import PostFactory
+from .factories import PostFactory, ProjectFactory, UserFactory
 from .test_admin import ADD, _form
 
 pytestmark = pytest.mark.django_db
@@ -162,3 +164,95 @@ def test_unpublishing_in_the_admin_form_tells_listeners_like_the_service_does(
 
     assert heard == [(in_admin.pk, editor), (by_service.pk, editor)]
     assert [r.note for r in Post.objects.get(pk=in_admin.pk).revisions.all()] == ["Edited"]
+
+
+# --- Access grants and preview links ----------------------------------------------------------------
+
+
+def _grant_form(user, post=None, project=None, **extra) -> dict:
+    data = {"user": user.pk, "post": post.pk if post else "", "project": project.pk if project else ""}
+    return {**data, "source": "manual", "reference": "", **extra}
+
+
+def test_granting_in_the_admin_reactivates_a_revoked_grant_like_the_service_does(editor_client):
+    user, post = UserFactory(), PostFactory(is_premium=True)
+    services.access_grant_create(user=user, post=post, source="purchase", reference="order-1")
+    services.access_grant_revoke(user=user, post=post)
+
+    response = editor_client.post(
+        reverse("admin:blog_accessgrant_add"), _grant_form(user, post, source="gift", reference="apology")
+    )
+
+    assert response.status_code == 302
+    grant = AccessGrant.objects.get()  # the same grant, active again: not a refused duplicate
+    assert (grant.revoked_at, grant.source, grant.reference) == (None, "gift", "apology")
+    assert user_can_read_post(user=user, post=post)
+
+
+def test_a_grant_added_in_the_admin_is_the_one_the_service_makes(editor_client):
+    post = PostFactory(is_premium=True)
+    by_admin, by_service = UserFactory(), UserFactory()
+
+    editor_client.post(reverse("admin:blog_accessgrant_add"), _grant_form(by_admin, post, reference="r"))
+    services.access_grant_create(user=by_service, post=post, reference="r")
+
+    fields = ("post_id", "project_id", "source", "reference", "revoked_at")
+    admin_grant, service_grant = (
+        AccessGrant.objects.filter(user=u).values(*fields).get() for u in (by_admin, by_service)
+    )
+    assert admin_grant == service_grant
+
+
+def test_a_grant_with_two_targets_gets_the_same_message_from_the_admin_and_the_service(editor_client):
+    user, post, project = UserFactory(), PostFactory(), ProjectFactory()
+
+    response = editor_client.post(reverse("admin:blog_accessgrant_add"), _grant_form(user, post, project))
+    with pytest.raises(ValidationError) as refused:
+        services.access_grant_create(user=user, post=post, project=project)
+
+    assert _form_errors(response)["__all__"] == refused.value.messages
+    assert not AccessGrant.objects.exists()
+
+
+def test_an_existing_grant_is_changed_only_by_the_actions(editor_client):
+    grant = services.access_grant_create(user=UserFactory(), post=PostFactory(is_premium=True), reference="a")
+    page = reverse("admin:blog_accessgrant_change", args=[grant.pk])
+
+    assert editor_client.get(page).status_code == 200  # read-only view
+    assert editor_client.post(page, {"reference": "b", "source": "gift"}).status_code == 403
+    grant.refresh_from_db()
+    assert grant.reference == "a"
+
+
+def test_a_preview_link_added_in_the_admin_is_the_one_the_service_makes(editor_client, editor):
+    post = PostFactory(draft=True)
+
+    response = editor_client.post(reverse("admin:blog_previewlink_add"), {"post": post.pk, "days": 3})
+    service_link = services.preview_link_create(post=post, by=editor, days=3)
+
+    assert response.status_code == 302
+    admin_link = PreviewLink.objects.exclude(pk=service_link.pk).get()
+    assert (admin_link.post, admin_link.created_by, admin_link.revoked) == (post, editor, False)
+    assert abs((admin_link.expires_at - service_link.expires_at).total_seconds()) < 5
+    assert services.preview_link_resolve(token=admin_link.token) == post
+
+
+def test_a_preview_link_of_no_days_gets_the_same_message_from_the_admin_and_the_service(editor_client, editor):
+    post = PostFactory(draft=True)
+
+    response = editor_client.post(reverse("admin:blog_previewlink_add"), {"post": post.pk, "days": 0})
+    with pytest.raises(ValidationError) as refused:
+        services.preview_link_create(post=post, by=editor, days=0)
+
+    assert _form_errors(response)["days"] == refused.value.message_dict["days"]
+    assert not PreviewLink.objects.exists()
+
+
+def test_a_revoked_preview_link_cannot_be_revived_through_its_page(editor_client, editor):
+    link = services.preview_link_revoke(link=services.preview_link_create(post=PostFactory(draft=True), by=editor))
+    page = reverse("admin:blog_previewlink_change", args=[link.pk])
+
+    assert editor_client.get(page).status_code == 200
+    assert editor_client.post(page, {"post": link.post_id, "revoked": ""}).status_code == 403
+    link.refresh_from_db()
+    assert link.revoked
