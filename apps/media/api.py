@@ -8,8 +8,6 @@ rendition (signed and short-lived for private files) and the processing status a
 from typing import Any
 
 import django_filters
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -76,26 +74,7 @@ class AssetUploadSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     title_zh_hans = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
-    def validate_files(self, files: list[Any]) -> list[Any]:
-        """Every file is checked before any is stored; one bad file refuses the whole batch."""
-        owner = self.context["request"].user
-        errors: dict[int, list[str]] = {}
-        pending = 0
-        self.facts = []
-        for index, uploaded in enumerate(files):
-            try:
-                facts = services.asset_upload_validate(owner=owner, uploaded_file=uploaded, pending_bytes=pending)
-            except DjangoValidationError as exc:
-                errors[index] = [f"{services._display_name(uploaded.name)}: {m}" for m in exc.messages]
-                self._code = exc.code
-                continue
-            pending += facts.size
-            self.facts.append(facts)
-        if errors:
-            raise serializers.ValidationError(
-                [m for index in sorted(errors) for m in errors[index]], code=getattr(self, "_code", "invalid")
-            )
-        return files
+    # Each file is checked by `services.asset_create_many` (type, size, quota of the whole batch).
 
 
 class AssetFilter(django_filters.FilterSet):
@@ -133,30 +112,9 @@ class AssetViewSet(
 
     @extend_schema(request=AssetUploadSerializer, responses={201: AssetSerializer(many=True)})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        upload = AssetUploadSerializer(data=request.data, context={"request": request})
+        upload = AssetUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
-        data = upload.validated_data
-        assets: list[Asset] = []
-        try:
-            with transaction.atomic():
-                for uploaded, facts in zip(data["files"], upload.facts, strict=True):
-                    asset = services.asset_create(
-                        owner=request.user,
-                        uploaded_file=uploaded,
-                        visibility=data["visibility"],
-                        alt_text=data["alt_text"],
-                        title=data["title"],
-                        alt_text_zh_hans=data["alt_text_zh_hans"],
-                        title_zh_hans=data["title_zh_hans"],
-                        facts=facts,
-                    )
-                    assets.append(asset)
-        except Exception:
-            # The rows rolled back: take the files stored for this batch with them.
-            for asset in assets:
-                if asset._state.adding is False and not Asset.objects.filter(pk=asset.pk).exists():
-                    asset.storage.delete(asset.file.name)
-            raise
+        assets = services.asset_create_many(owner=request.user, **upload.validated_data)
         ids = [a.pk for a in assets]
         fresh = sorted(self.get_queryset().filter(pk__in=ids), key=lambda a: ids.index(a.pk))
         return Response(self.get_serializer(fresh, many=True).data, status=status.HTTP_201_CREATED)
