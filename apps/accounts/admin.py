@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .models import User
-from .roles import ADMINS, EDITORS, READERS, ROLE_GROUPS
+from .roles import ADMINS, EDITORS, READERS
 
 
 def _for_each(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[User], fn, done: str) -> None:
@@ -33,7 +33,7 @@ def _for_each(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: Quer
 def _role_field() -> forms.ChoiceField:
     return forms.ChoiceField(
         label=_("Role"),
-        choices=[(role, _(role)) for role in ROLE_GROUPS],
+        choices=[(READERS, _("Readers")), (EDITORS, _("Editors")), (ADMINS, _("Admins"))],
         initial=READERS,
         help_text=_(
             "Readers read; Editors write in the admin (staff); Admins may do everything (superusers). "
