@@ -1,5 +1,13 @@
+"""Users in the admin. A user's role (its group and the staff/superuser flags that follow) and whether
+the account is active are changed only through `services.user_set_role` / `user_set_active`, like the
+API: the forms carry a "role" and an "active" field, never `is_staff`, `is_superuser` or groups."""
+
+from typing import Any
+
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -22,8 +30,56 @@ def _for_each(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: Quer
     modeladmin.message_user(request, done % {"count": count}, messages.SUCCESS)
 
 
+def _role_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=_("Role"),
+        choices=[(READERS, _("Readers")), (EDITORS, _("Editors")), (ADMINS, _("Admins"))],
+        initial=READERS,
+        help_text=_(
+            "Readers read; Editors write in the admin (staff); Admins may do everything (superusers). "
+            "Sets the user's group and staff and superuser status."
+        ),
+    )
+
+
+class UserRoleForm(UserChangeForm):
+    """The change form: profile fields, plus the role and the active flag, applied by the services."""
+
+    role = _role_field()
+    active = forms.BooleanField(
+        label=_("Active"), required=False, help_text=_("A disabled user is logged out everywhere at once.")
+    )
+    by: Any = None  # the admin acting; set per request by UserAdmin.get_form
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].initial = services.user_role(user=self.instance)
+        self.fields["active"].initial = self.instance.is_active
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        # The services' own checks (e.g. not demoting or disabling yourself), shown next to the field.
+        checks = (
+            ("role", lambda value: services.user_set_role_validate(user=self.instance, role=value, by=self.by)),
+            ("active", lambda value: services.user_set_active_validate(user=self.instance, active=value, by=self.by)),
+        )
+        for name, check in checks:
+            if name in self.changed_data and name in cleaned:
+                try:
+                    check(cleaned[name])
+                except ValidationError as exc:
+                    self.add_error(name, exc)
+        return cleaned
+
+
+class UserAddForm(AdminUserCreationForm):
+    role = _role_field()
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    form = UserRoleForm
+    add_form = UserAddForm
     ordering = ("-date_joined",)
     list_display = ("email", "display_name", "is_active", "is_staff", "is_superuser", "date_joined", "last_login")
     list_filter = ("is_active", "is_staff", "is_superuser", "groups", "preferred_language")
@@ -33,11 +89,27 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Profile"), {"fields": ("display_name", "bio", "avatar", "preferred_language")}),
-        (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        (_("Role and access"), {"fields": ("role", "active")}),
         (_("Dates"), {"fields": ("last_login", "date_joined", "welcome_sent_at")}),
     )
-    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2", "role")}),)
     actions = ("disable_users", "enable_users", "make_readers", "make_editors", "make_admins")
+
+    def get_form(self, request: HttpRequest, obj: User | None = None, **kwargs: Any) -> Any:
+        base = super().get_form(request, obj, **kwargs)
+
+        class Form(base):  # a class per request: the acting admin never sits on the shared ModelAdmin
+            by = request.user
+
+        return Form
+
+    def save_model(self, request: HttpRequest, obj: User, form: forms.ModelForm, change: bool) -> None:
+        super().save_model(request, obj, form, change)  # the e-mail, password and profile fields
+        data = form.cleaned_data
+        if not change or "role" in form.changed_data:
+            services.user_set_role(user=obj, role=data["role"], by=request.user)
+        if change and "active" in form.changed_data:
+            services.user_set_active(user=obj, active=data["active"], by=request.user)
 
     @admin.action(description=_("Disable the selected users (their tokens stop at once)"), permissions=["change"])
     def disable_users(self, request: HttpRequest, queryset: QuerySet[User]) -> None:

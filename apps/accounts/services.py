@@ -112,14 +112,20 @@ MAX_AVATAR_BYTES = 5 * 1024 * 1024
 
 
 def user_set_avatar(*, user: User, uploaded_file: UploadedFile) -> User:
-    """Store the image in the media library (owned by the user) and point the avatar at it."""
+    """Store the image in the media library (owned by the user) and point the avatar at it.
+
+    Refusals are errors of the field `file` (the uploaded image), with the media library's codes.
+    """
     if uploaded_file.size and uploaded_file.size > MAX_AVATAR_BYTES:
-        raise ValidationError("The image is larger than 5 MB.", code="too_large")
+        raise ValidationError({"file": ValidationError("The image is larger than 5 MB.", code="too_large")})
     alt = str(user.public_name)
     with transaction.atomic():
-        asset = media_services.asset_create(owner=user, uploaded_file=uploaded_file, alt_text=alt, title=alt)
+        try:
+            asset = media_services.asset_create(owner=user, uploaded_file=uploaded_file, alt_text=alt, title=alt)
+        except ValidationError as exc:
+            raise ValidationError({"file": exc.error_list}) from exc
         if asset.kind != asset.Kind.IMAGE:
-            raise ValidationError("The avatar must be an image.", code="invalid_image")
+            raise ValidationError({"file": ValidationError("The avatar must be an image.", code="invalid_image")})
         user.avatar = asset
         user.save(update_fields=["avatar"])
     return user
@@ -147,10 +153,15 @@ def user_remove_avatar(*, user: User) -> User:
 # --- administration -----------------------------------------------------------------------------
 
 
-def user_set_active(*, user: User, active: bool, by: User) -> User:
-    """Disable or enable. A disabled user's access tokens fail at once (checked on each request)."""
+def user_set_active_validate(*, user: User, active: bool, by: User) -> None:
+    """What `user_set_active` refuses; a form calls it first to show the refusal next to its field."""
     if user.pk == by.pk and not active:
         raise ValidationError("You cannot disable your own account.", code="self_disable")
+
+
+def user_set_active(*, user: User, active: bool, by: User) -> User:
+    """Disable or enable. A disabled user's access tokens fail at once (checked on each request)."""
+    user_set_active_validate(user=user, active=active, by=by)
     with transaction.atomic():
         user.is_active = active
         user.save(update_fields=["is_active"])
@@ -159,12 +170,18 @@ def user_set_active(*, user: User, active: bool, by: User) -> User:
     return user
 
 
-def user_set_role(*, user: User, role: str, by: User) -> User:
-    """One role per user: Readers, Editors (staff) or Admins (superusers)."""
+def user_set_role_validate(*, user: User, role: str, by: User) -> None:
+    """What `user_set_role` refuses; a form calls it first to show the refusal next to its field."""
     if role not in ROLE_GROUPS:
         raise ValidationError(f"Unknown role {role!r}.", code="invalid_role")
     if user.pk == by.pk and role != ADMINS:
         raise ValidationError("You cannot remove your own admin role.", code="self_demote")
+
+
+def user_set_role(*, user: User, role: str, by: User) -> User:
+    """One role per user: Readers, Editors (staff) or Admins (superusers). The only writer of a user's
+    groups and of `is_staff`/`is_superuser` (the admin's user form has no other control for them)."""
+    user_set_role_validate(user=user, role=role, by=by)
     with transaction.atomic():
         user.groups.remove(*Group.objects.filter(name__in=ROLE_GROUPS))
         user.groups.add(Group.objects.get(name=role))

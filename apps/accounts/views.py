@@ -29,7 +29,7 @@ def profile(request: HttpRequest) -> HttpResponse:
                 remove_avatar=form.cleaned_data.get("remove_avatar", False),
             )
         except ValidationError as exc:
-            form.add_error("avatar_file", exc)
+            form.add_error("avatar_file", exc.messages)
         else:
             language = user.preferred_language
             with translation.override(language):

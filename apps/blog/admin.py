@@ -17,7 +17,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -25,10 +25,19 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin
 
 from . import selectors, services
-from .models import LANGUAGE_CODES, AccessGrant, Post, PostRevision, PreviewLink, Project, Section, Tag, lang_suffix
+from .errors import IllegalTransition
+from .models import (
+    LANGUAGE_CODES,
+    AccessGrant,
+    Post,
+    PostRevision,
+    PreviewLink,
+    Project,
+    Section,
+    Tag,
+    lang_suffix,
+)
 from .rendering import render_markdown
-
-BODY_FIELDS = tuple(f"body_{lang_suffix(code)}" for code in LANGUAGE_CODES)
 
 
 def preview_url(link: PreviewLink, language: str | None = None, request: HttpRequest | None = None) -> str:
@@ -39,25 +48,6 @@ def preview_url(link: PreviewLink, language: str | None = None, request: HttpReq
     if request is not None:
         return request.build_absolute_uri(location)
     return settings.SITE_URL.rstrip("/") + location
-
-
-def same_time(a: Any, b: Any) -> bool:
-    """Equal to the second: admin widgets drop microseconds, so an untouched time must still compare equal."""
-    if a is None or b is None:
-        return a is b
-    return a.replace(microsecond=0) == b.replace(microsecond=0)
-
-
-def _check_body_sizes(cleaned: dict[str, Any], form: forms.Form) -> None:
-    limit = settings.BLOG_BODY_MAX_CHARS
-    for name in BODY_FIELDS:
-        value = cleaned.get(name) or ""
-        if len(value) > limit:
-            form.add_error(
-                name,
-                _("The body is too long: %(size)d characters, at most %(limit)d.")
-                % {"size": len(value), "limit": limit},
-            )
 
 
 # --- Posts --------------------------------------------------------------------------------------
@@ -76,21 +66,16 @@ class PostAdminForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        _check_body_sizes(cleaned, self)
         status = cleaned.get("status")
         if status:
-            # Try the move on a copy of the stored post: the model decides what is legal.
+            # Try the move on a copy of the stored post, so a refusal shows next to its field; the save
+            # makes it for real through `post_update`, by the same model method (same rule, same message).
+            # The rest (a title in the source language, each body's size) is the model's clean().
             probe = copy.copy(self.instance)
-            if probe.pk is None:
-                probe.status, probe.published_at = Post.Status.DRAFT, None
-            at = cleaned.get("published_at")
-            if status == Post.Status.PUBLISHED and at and at > timezone.now():
-                self.add_error("published_at", _("A future time means “Scheduled”: choose that status instead."))
-            elif status != probe.status or not same_time(at, probe.published_at):
-                try:
-                    probe.transition_to(status, at=at)
-                except ValidationError as exc:
-                    self.add_error("status" if exc.code != "schedule_in_past" else "published_at", exc)
+            try:
+                probe.set_publishing(status=status, at=cleaned.get("published_at"))
+            except IllegalTransition as exc:
+                self.add_error(exc.field, exc)
         return cleaned
 
 
@@ -201,14 +186,24 @@ class PostAdmin(TabbedTranslationAdmin):
             f"{code}: {getattr(post, f'reading_time_{lang_suffix(code)}') or 0} min" for code in LANGUAGE_CODES
         )
 
+    # The admin saves through the post services, like the API: `save_form` hands the form's data to
+    # `post_create`/`post_update` (revision, tags, workflow, signals) and returns the saved post, which
+    # the admin then logs and redirects to. Nothing else writes.
+    def save_form(self, request: HttpRequest, form: forms.ModelForm, change: bool) -> Post:
+        data = dict(form.cleaned_data)
+        if not change:
+            if data.get("author") is None:
+                data.pop("author", None)  # left empty: the author is the editor, as in the API
+            return services.post_create(by=request.user, data=data)
+        # The form has set its values on its instance: judge the move from the stored post instead.
+        stored = Post.objects.get(pk=form.instance.pk)
+        return services.post_update(post=stored, by=request.user, data=data)
+
     def save_model(self, request: HttpRequest, obj: Post, form: forms.ModelForm, change: bool) -> None:
-        services.post_save_from_form(
-            post=obj,
-            by=request.user,
-            tags=form.cleaned_data.get("tags"),  # set here so the revision records them (save_m2m repeats it)
-            status=form.cleaned_data.get("status", obj.status),
-            at=form.cleaned_data.get("published_at"),
-        )
+        pass  # saved by the service in save_form
+
+    def save_related(self, request: HttpRequest, form: forms.ModelForm, formsets: Any, change: bool) -> None:
+        pass  # tags were set by the service; a post has no inlines
 
     # --- bulk actions (each calls a service; illegal moves are reported, never half-applied) ----
 
@@ -370,18 +365,9 @@ class TagAdmin(TabbedTranslationAdmin):
     search_fields = ("name_en", "name_zh_hans", "slug")
 
 
-class ProjectAdminForm(forms.ModelForm):
-    # No Meta: the ModelAdmin supplies the model and the fields (from its fieldsets).
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        _check_body_sizes(cleaned, self)
-        return cleaned
-
-
 @admin.register(Project)
 class ProjectAdmin(TabbedTranslationAdmin):
-    form = ProjectAdminForm
+    # Each body's size is checked by the model's clean(), which the admin's form runs.
     list_display = ("title", "type", "section", "is_published", "order", "price", "currency")
     list_select_related = ("section",)
     list_filter = ("type", "is_published", "section")
@@ -393,25 +379,55 @@ class ProjectAdmin(TabbedTranslationAdmin):
 # --- Access grants, preview links, revisions ----------------------------------------------------
 
 
+class AccessGrantForm(forms.ModelForm):
+    # No Meta: the ModelAdmin supplies the model and the fields.
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        user, post, project = cleaned.get("user"), cleaned.get("post"), cleaned.get("project")
+        if user is not None and (post is None) != (project is None):
+            # `access_grant_create` reactivates the grant this user already has for this target (as a
+            # repeat purchase does) instead of refusing a duplicate: validate the form as that grant.
+            existing = AccessGrant.objects.filter(user=user, post=post, project=project).first()
+            if existing is not None:
+                self.instance = existing
+        return cleaned
+
+
 @admin.register(AccessGrant)
 class AccessGrantAdmin(admin.ModelAdmin):
+    """Grants are made by `access_grant_create` (the add form) and changed only by the revoke and
+    reactivate actions (`access_grant_revoke` / `access_grant_create`), as payments does."""
+
+    form = AccessGrantForm
     list_display = ("user", "post", "project", "source", "reference", "created_at", "revoked_at")
     list_select_related = ("user", "post", "project")
     list_filter = ("source", ("revoked_at", admin.EmptyFieldListFilter))
     search_fields = ("user__email", "post__title_en", "post__title_zh_hans", "project__title_en", "reference")
     autocomplete_fields = ("user", "post", "project")
+    fields = ("user", "post", "project", "source", "reference", "revoked_at")
     readonly_fields = ("revoked_at",)
     actions = ("revoke", "reactivate")
 
-    def save_model(self, request: HttpRequest, obj: AccessGrant, form: forms.ModelForm, change: bool) -> None:
-        if change:
-            super().save_model(request, obj, form, change)
-            return
-        grant = services.access_grant_create(
-            user=obj.user, post=obj.post, project=obj.project, source=obj.source, reference=obj.reference
+    def has_change_permission(self, request: HttpRequest, obj: AccessGrant | None = None) -> bool:
+        # An existing grant's page is read-only: the actions (checked without an object) change grants.
+        return obj is None and super().has_change_permission(request)
+
+    def save_form(self, request: HttpRequest, form: forms.ModelForm, change: bool) -> AccessGrant:
+        data = form.cleaned_data
+        return services.access_grant_create(
+            user=data["user"],
+            post=data["post"],
+            project=data["project"],
+            source=data["source"],
+            reference=data["reference"],
         )
-        obj.pk, obj.created_at, obj.revoked_at = grant.pk, grant.created_at, grant.revoked_at
-        obj._state.adding = False
+
+    def save_model(self, request: HttpRequest, obj: AccessGrant, form: forms.ModelForm, change: bool) -> None:
+        pass  # saved by the service in save_form
+
+    def save_related(self, request: HttpRequest, form: forms.ModelForm, formsets: Any, change: bool) -> None:
+        pass  # a grant has no related rows
 
     @admin.action(description=_("Revoke selected grants"), permissions=["change"])
     def revoke(self, request: HttpRequest, queryset: QuerySet[AccessGrant]) -> None:
@@ -433,16 +449,62 @@ class AccessGrantAdmin(admin.ModelAdmin):
         )
 
 
+class PreviewLinkAddForm(forms.ModelForm):
+    days = forms.IntegerField(
+        label=_("Valid for (days)"), help_text=_("The link stops working after this many days, or when revoked.")
+    )
+
+    class Meta:
+        model = PreviewLink
+        fields = ("post",)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["days"].initial = settings.BLOG_PREVIEW_LINK_DAYS
+
+    def clean_days(self) -> int:
+        try:
+            return services.preview_link_days_validate(days=self.cleaned_data["days"])
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict["days"]) from exc
+
+
 @admin.register(PreviewLink)
 class PreviewLinkAdmin(admin.ModelAdmin):
+    """Links are made by `preview_link_create` (the add form, like the post page's button) and revoked by
+    `preview_link_revoke` (the action); an existing link's page is read-only."""
+
     list_display = ("post", "expires_at", "revoked", "usable", "created_by", "created_at")
     list_select_related = ("post", "created_by")
     list_filter = ("revoked",)
     search_fields = ("post__title_en", "post__title_zh_hans", "post__slug")
     autocomplete_fields = ("post",)
-    fields = ("post", "expires_at", "revoked", "link")
+    fields = ("post", "expires_at", "revoked", "created_by", "link")
     readonly_fields = ("link",)
     actions = ("revoke",)
+
+    def get_fields(self, request: HttpRequest, obj: PreviewLink | None = None) -> Any:
+        return ("post", "days") if obj is None else self.fields
+
+    def get_form(
+        self, request: HttpRequest, obj: PreviewLink | None = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        if obj is None:
+            kwargs["form"] = PreviewLinkAddForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def has_change_permission(self, request: HttpRequest, obj: PreviewLink | None = None) -> bool:
+        return obj is None and super().has_change_permission(request)
+
+    def save_form(self, request: HttpRequest, form: forms.ModelForm, change: bool) -> PreviewLink:
+        data = form.cleaned_data
+        return services.preview_link_create(post=data["post"], by=request.user, days=data["days"])
+
+    def save_model(self, request: HttpRequest, obj: PreviewLink, form: forms.ModelForm, change: bool) -> None:
+        pass  # saved by the service in save_form
+
+    def save_related(self, request: HttpRequest, form: forms.ModelForm, formsets: Any, change: bool) -> None:
+        pass  # a link has no related rows
 
     @admin.display(boolean=True, description=_("usable"))
     def usable(self, link: PreviewLink) -> bool:
@@ -453,11 +515,6 @@ class PreviewLinkAdmin(admin.ModelAdmin):
         if not link.pk:
             return "—"
         return format_html('<a href="{0}">{0}</a>', preview_url(link))
-
-    def save_model(self, request: HttpRequest, obj: PreviewLink, form: forms.ModelForm, change: bool) -> None:
-        if obj.created_by_id is None:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
 
     @admin.action(description=_("Revoke selected links"), permissions=["change"])
     def revoke(self, request: HttpRequest, queryset: QuerySet[PreviewLink]) -> None:

@@ -124,6 +124,13 @@ class Tag(SlugMixin, TimeStampedModel):
         return [self.name_en, self.name_zh_hans]
 
 
+def same_second(a: Any, b: Any) -> bool:
+    """Equal to the second: a form's date widgets drop microseconds, so an untouched time still compares equal."""
+    if a is None or b is None:
+        return a is b
+    return a.replace(microsecond=0) == b.replace(microsecond=0)
+
+
 class RenderedBodyMixin(models.Model):
     """Renders the Markdown `body` of every language to sanitized HTML (+ TOC, reading time) on save."""
 
@@ -147,6 +154,23 @@ class RenderedBodyMixin(models.Model):
                 setattr(self, f"reading_time_{suffix}", result.reading_time)
                 derived += [f"toc_html_{suffix}", f"reading_time_{suffix}"]
         return derived
+
+    def clean(self) -> None:
+        super().clean()
+        # The one place the body size rule lives: the admin's forms and the API's services both validate here.
+        limit = settings.BLOG_BODY_MAX_CHARS
+        errors = {}
+        for language in LANGUAGE_CODES:
+            name = f"body_{lang_suffix(language)}"
+            size = len(getattr(self, name) or "")
+            if size > limit:
+                errors[name] = ValidationError(
+                    _("The body is too long: %(size)d characters, at most %(limit)d."),
+                    code="too_long",
+                    params={"size": size, "limit": limit},
+                )
+        if errors:
+            raise ValidationError(errors)
 
     def save_rendered(self, save: Any, *args: Any, **kwargs: Any) -> None:
         derived = self.render_bodies(kwargs.get("update_fields"))
@@ -228,11 +252,18 @@ class Post(SlugMixin, RenderedBodyMixin, TimeStampedModel):
         return [self.title_en, self.title_zh_hans]
 
     def clean(self) -> None:
-        super().clean()
-        if not getattr(self, f"title_{lang_suffix(self.source_language)}", ""):
-            raise ValidationError(
-                {f"title_{lang_suffix(self.source_language)}": _("Give a title in the source language.")}
+        errors: dict[str, Any] = {}
+        try:
+            super().clean()
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        title = f"title_{lang_suffix(self.source_language)}"
+        if not getattr(self, title, ""):
+            errors.setdefault(title, []).append(
+                ValidationError(_("Give a title in the source language."), code="required")
             )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_live(self) -> bool:
@@ -265,11 +296,28 @@ class Post(SlugMixin, RenderedBodyMixin, TimeStampedModel):
                 raise IllegalTransition(_("A post can only be scheduled for a future time."), code="schedule_in_past")
             self.published_at = at
         elif status == self.Status.PUBLISHED:
+            if at is not None and at > now:
+                raise IllegalTransition(
+                    _("A future time means “Scheduled”: choose that status instead."), code="publish_in_future"
+                )
             if at is not None:
                 self.published_at = at
             elif self.published_at is None or self.published_at > now:
                 self.published_at = now
         self.status = status
+
+    def set_publishing(self, *, status: str, at: Any) -> None:
+        """Apply a status and a publish time given together (the admin's post form, `post_update` data).
+
+        The same status at the same time (to the second) is no move at all, so saving an untouched form
+        never re-validates the schedule (a scheduled time may have passed since). A draft or archived post
+        keeps the time given, or none, for when it is published again.
+        """
+        if status == self.status and same_second(at, self.published_at):
+            return
+        self.transition_to(status, at=at)
+        if status in (self.Status.DRAFT, self.Status.ARCHIVED):
+            self.published_at = at
 
 
 class Project(SlugMixin, RenderedBodyMixin, TimeStampedModel):
@@ -390,6 +438,9 @@ class AccessGrant(TimeStampedModel):
                 condition=(Q(post__isnull=False) & Q(project__isnull=True))
                 | (Q(post__isnull=True) & Q(project__isnull=False)),
                 name="blog_accessgrant_exactly_one_target",
+                # The one place this rule lives: forms (the admin) and `blog.services` both validate it here.
+                violation_error_message=_("Choose either a post or a project, not both and not neither."),
+                violation_error_code="one_target",
             ),
             # NULLs never collide, so these hold per target kind on SQLite, MariaDB and PostgreSQL alike.
             models.UniqueConstraint(fields=("user", "post"), name="blog_accessgrant_user_post_unique"),
@@ -398,11 +449,6 @@ class AccessGrant(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.post or self.project}"
-
-    def clean(self) -> None:
-        super().clean()
-        if (self.post_id is None) == (self.project_id is None):
-            raise ValidationError(_("Choose either a post or a project, not both and not neither."))
 
     @property
     def is_active(self) -> bool:

@@ -42,10 +42,10 @@ CONTENT_FIELDS = (
     "is_premium",
 )
 RECORDED_ONLY_FIELDS = ("status", "published_at", "author_id")
-# Fields a caller may set through post_create/post_update (plus "tags"; status goes through transitions).
-WRITABLE_FIELDS = frozenset(
-    (*CONTENT_FIELDS, "section", "cover", "author", "author_id", *TRANSLATED_FIELDS, "published_at")
-)
+# Fields a caller may set through post_create/post_update, plus "tags" and the move: "status" and
+# "published_at" go through the workflow (`Post.transition_to` / `Post.set_publishing`), never straight in.
+WRITABLE_FIELDS = frozenset((*CONTENT_FIELDS, "section", "cover", "author", "author_id", *TRANSLATED_FIELDS))
+MOVE_FIELDS = ("status", "published_at")
 
 
 # --- Posts --------------------------------------------------------------------------------------
@@ -82,12 +82,18 @@ def _resolve_tags(tags: Iterable[Tag | int | str]) -> list[Tag]:
 
 
 def _apply(post: Post, data: dict[str, Any]) -> list[Tag] | None:
-    unknown = set(data) - WRITABLE_FIELDS - {"tags", "status"}
+    """Set the fields of `data` on `post` and make its move; returns the tags to set after the save."""
+    unknown = set(data) - WRITABLE_FIELDS - {"tags", *MOVE_FIELDS}
     if unknown:
         raise ValidationError({name: _("Unknown field.") for name in sorted(unknown)})
     for name, value in data.items():
-        if name not in ("tags", "status"):
+        if name not in ("tags", *MOVE_FIELDS):
             setattr(post, name, value)
+    if "published_at" in data:
+        # A status and a time given together (the admin's form): the model decides what that move is.
+        post.set_publishing(status=data.get("status") or post.status, at=data["published_at"])
+    elif data.get("status"):
+        post.transition_to(data["status"])  # the same status again is allowed
     return _resolve_tags(data["tags"]) if data.get("tags") is not None else None
 
 
@@ -100,16 +106,12 @@ def _validate(post: Post) -> None:
 def post_create(*, by: Any, data: dict[str, Any]) -> Post:
     """A new post (a draft unless `data["status"]` says otherwise), its tags and first revision.
 
-    `data` holds model fields (`title_en`, `body_zh_hans`, `section`, `cover`, …), `tags` (Tag
-    objects, ids or names) and optionally `status` (+ `published_at` for scheduled/published).
+    `data` holds model fields (`title_en`, `body_zh_hans`, `section`, `cover`, `author` (default: `by`),
+    …), `tags` (Tag objects, ids or names) and optionally `status` (+ `published_at` for
+    scheduled/published). Bad input raises ValidationError (per field where there is one).
     """
-    data = dict(data)
-    status = data.pop("status", Post.Status.DRAFT)
-    at = data.pop("published_at", None)
     post = Post(author=_user_or_none(by))
     tags = _apply(post, data)
-    if status != Post.Status.DRAFT:
-        post.transition_to(status, at=at)
     _validate(post)
     post.save()
     if tags is not None:
@@ -122,14 +124,12 @@ def post_create(*, by: Any, data: dict[str, Any]) -> Post:
 
 @transaction.atomic
 def post_update(*, post: Post, by: Any, data: dict[str, Any]) -> Post:
-    """Change fields (and tags, and status through a legal transition); records a revision."""
-    data = dict(data)
-    status = data.pop("status", None)
-    at = data.pop("published_at", None) if status else None
+    """Change fields (and tags, and status/time through a legal move); records a revision.
+
+    `post` is the stored post: the move is judged from its stored status and time.
+    """
     was_live = post.is_live
     tags = _apply(post, data)
-    if status:
-        post.transition_to(status, at=at)  # the same status again is allowed (e.g. a new schedule time)
     _validate(post)
     post.save()
     if tags is not None:
@@ -221,10 +221,20 @@ def scheduled_posts_flip(*, now: datetime | None = None) -> int:
 # --- Preview links ------------------------------------------------------------------------------
 
 
-def preview_link_create(*, post: Post, by: Any, days: int | None = None) -> PreviewLink:
+def preview_link_days_validate(*, days: int | None) -> int:
+    """How many days a new link lasts (default `BLOG_PREVIEW_LINK_DAYS`); refuses fewer than one.
+
+    `preview_link_create` checks this; a form calls it first to show the refusal next to its field.
+    """
     days = settings.BLOG_PREVIEW_LINK_DAYS if days is None else days
     if days <= 0:
-        raise ValidationError({"days": _("A preview link must last at least one day.")})
+        raise ValidationError({"days": ValidationError(_("A preview link must last at least one day."), code="min")})
+    return days
+
+
+def preview_link_create(*, post: Post, by: Any, days: int | None = None) -> PreviewLink:
+    """A link to `post` that lasts `days` (default `BLOG_PREVIEW_LINK_DAYS`), made by `by`."""
+    days = preview_link_days_validate(days=days)
     return PreviewLink.objects.create(
         post=post, created_by=_user_or_none(by), expires_at=timezone.now() + timedelta(days=days)
     )
@@ -255,8 +265,8 @@ def preview_link_resolve(*, token: str) -> Post | None:
 
 
 def _target(post: Post | None, project: Project | None) -> dict[str, Any]:
-    if (post is None) == (project is None):
-        raise ValidationError(_("Give either a post or a project."))
+    # Exactly one target: the model's constraint, validated before the database would refuse it.
+    AccessGrant(post=post, project=project).validate_constraints(exclude={"user"})
     return {"post": post} if post is not None else {"project": project}
 
 
@@ -312,31 +322,3 @@ def tag_get_or_create(*, name: str, language: str = "en", name_other: str = "") 
     return Tag.objects.create(
         **{f"name_{lang_suffix(language)}": name, f"name_{lang_suffix(other)}": name_other.strip() or None}
     )
-
-
-# --- Admin saves (the form has already applied its fields to the instance) ----------------------
-
-
-@transaction.atomic
-def post_save_from_form(*, post: Post, by: Any, tags: Iterable[Tag] | None, status: str, at: Any) -> Post:
-    """Save a post edited in a form (its fields already set on `post`), its tags and a revision.
-
-    The form sets `status`/`published_at` on the instance too; they are put back to the stored values
-    and moved through `transition_to`, so a form cannot make a move the workflow forbids.
-    """
-    created = post.pk is None
-    stored = None if created else Post.objects.only("status", "published_at").get(pk=post.pk)
-    was_live = bool(stored and stored.is_live)
-    post.status = stored.status if stored else Post.Status.DRAFT
-    post.published_at = stored.published_at if stored else None
-    untouched = at == post.published_at or (at and post.published_at and at == post.published_at.replace(microsecond=0))
-    if status != post.status or not untouched:
-        post.transition_to(status, at=at)
-        if status in (Post.Status.DRAFT, Post.Status.ARCHIVED):
-            post.published_at = at
-    post.save()
-    if tags is not None:
-        post.tags.set(tags)
-    _record_revision(post=post, by=by, note=_("Created") if created else _("Edited"))
-    _announce_status_change(post, by, was_live=was_live)
-    return post

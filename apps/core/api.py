@@ -1,17 +1,19 @@
 """API plumbing shared by every app: pagination and the one error shape.
 
-Every 4xx body is `{"detail": str, "code": str, "errors": {field: [messages]}}`.
+Every 4xx body is `{"detail": str, "code": str, "errors": {field: [messages]}}`. A Django
+`ValidationError` raised by a service becomes a 400 in that shape here, in `exception_handler`.
 """
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions
 from rest_framework.fields import get_error_detail
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
@@ -47,6 +49,15 @@ def _first_code(exc: exceptions.APIException) -> str:
     return str(codes)
 
 
+def _service_error_detail(exc: DjangoValidationError) -> Any:
+    """A service's (or model's) error as DRF detail: field errors stay per field, with their codes;
+    Django's `__all__` becomes the API's `non_field_errors`."""
+    detail = get_error_detail(exc)
+    if isinstance(detail, dict):
+        return {(api_settings.NON_FIELD_ERRORS_KEY if k == NON_FIELD_ERRORS else k): v for k, v in detail.items()}
+    return detail
+
+
 def error_body(detail: str, code: str, errors: dict[str, list[str]] | None = None) -> dict[str, Any]:
     return {"detail": detail, "code": code, "errors": errors or {}}
 
@@ -57,8 +68,9 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
     elif isinstance(exc, DjangoValidationError):
-        # Services raise Django's ValidationError (model rules, illegal status moves): a 400, not a 500.
-        exc = exceptions.ValidationError(detail=get_error_detail(exc))
+        # The one place a service's ValidationError (model rules, illegal status moves, quotas) becomes a
+        # 400: views and viewsets call services without a try/except of their own.
+        exc = exceptions.ValidationError(detail=_service_error_detail(exc))
     response = drf_exception_handler(exc, context)
     if response is None or not isinstance(exc, exceptions.APIException):
         return response

@@ -16,15 +16,22 @@ class TimeStampedModel(models.Model):
 
 
 class BackupRun(models.Model):
-    """One scheduled or requested backup/prune run: what the admin's Backups page shows as progress.
+    """One backup, prune or restore run, whoever started it: the schedule (Celery beat), the admin's
+    "Back up now" or a management command. What the admin's Backups page shows as progress and history.
 
     The backups themselves (and whether they verified) live in the backup storage, so they survive
-    the loss of this database; this table only records the runs made through Celery.
+    the loss of this database; this table records the runs.
     """
 
     class Action(models.TextChoices):
         BACKUP = "backup", _("Back up")
         PRUNE = "prune", _("Prune")
+        RESTORE = "restore", _("Restore")
+
+    class Origin(models.TextChoices):
+        SCHEDULE = "schedule", _("Schedule")
+        ADMIN = "admin", _("Admin")
+        COMMAND = "command", _("Command line")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -34,6 +41,7 @@ class BackupRun(models.Model):
         FAILED = "failed", _("Failed")
 
     action = models.CharField(max_length=10, choices=Action.choices, default=Action.BACKUP)
+    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.SCHEDULE)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
     phase = models.CharField(max_length=100, blank=True)
     backup_name = models.CharField(max_length=200, blank=True)

@@ -5,10 +5,11 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
@@ -125,12 +126,14 @@ class AssetAdmin(TranslationAdmin):
 
         return Form
 
-    def save_model(self, request: HttpRequest, obj: Asset, form: Any, change: bool) -> None:
-        if change:
-            services.asset_update(asset=obj, data={f: getattr(obj, f) for f in services.TRANSLATED_FIELDS})
-            return
+    # The admin writes through the media services, like the API: `save_form` calls them and returns the
+    # saved asset (the one the admin then logs and redirects to); save_model and save_related add nothing.
+    def save_form(self, request: HttpRequest, form: Any, change: bool) -> Asset:
         data = form.cleaned_data
-        asset = services.asset_create(
+        if change:
+            texts = {name: data[name] for name in services.TRANSLATED_FIELDS if name in data}
+            return services.asset_update(asset=Asset.objects.get(pk=form.instance.pk), data=texts)
+        return services.asset_create(
             owner=request.user,
             uploaded_file=data["upload"],
             visibility=data["visibility"],
@@ -140,9 +143,15 @@ class AssetAdmin(TranslationAdmin):
             title_zh_hans=data.get("title_zh_hans") or "",
             facts=form.facts,
         )
-        obj.pk = asset.pk
-        obj.__dict__.update({k: v for k, v in asset.__dict__.items() if k != "_state"})
-        obj._state.adding = False
+
+    def save_model(self, request: HttpRequest, obj: Asset, form: Any, change: bool) -> None:
+        pass  # saved by the service in save_form
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        # No form.save_m2m(): the service saved the asset. The renditions inline is read-only (the
+        # processing task makes renditions), so saving it changes nothing; the change message reads it.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     def delete_model(self, request: HttpRequest, obj: Asset) -> None:
         services.asset_delete(asset=obj)
@@ -169,8 +178,24 @@ class AssetAdmin(TranslationAdmin):
 
     @admin.display(description=_("Original file"))
     def original_link(self, asset: Asset) -> str:
-        url = selectors.asset_url(asset=asset, for_user=getattr(self, "_request_user", None))
+        # A private file's link is signed for the person who follows it, by `original_view`: this
+        # ModelAdmin is shared by every request, so it never holds who is looking.
+        url = reverse("admin:media_asset_original", args=[asset.pk]) if asset.file else ""
         return format_html('<a href="{}">{}</a>', url, asset.original_name) if url else asset.original_name
+
+    def get_urls(self) -> list[Any]:
+        view = self.admin_site.admin_view(self.original_view)
+        return [path("<int:object_id>/original/", view, name="media_asset_original"), *super().get_urls()]
+
+    def original_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """Redirect to the original file: its public URL, or a private one signed for this user."""
+        asset = get_object_or_404(Asset, pk=object_id)
+        if not self.has_view_permission(request, asset):
+            raise PermissionDenied
+        url = selectors.asset_url(asset=asset, for_user=request.user)
+        if not url:
+            raise Http404(_("This asset has no file."))
+        return HttpResponseRedirect(url)
 
     @admin.display(description=_("Where used"))
     def where_used(self, asset: Asset) -> str:
@@ -186,11 +211,6 @@ class AssetAdmin(TranslationAdmin):
                 url = ""
             rows.append((usage.verbose_name, usage.field_name, url or "#", str(usage.obj)))
         return format_html("<ul>{}</ul>", format_html_join("", '<li>{} ({}): <a href="{}">{}</a></li>', rows))
-
-    def changeform_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        # The original link of a private file is signed for the person looking at it.
-        self._request_user = request.user
-        return super().changeform_view(request, *args, **kwargs)
 
 
 def thumbnail_html(asset: Asset, width: int = 160) -> str:

@@ -6,6 +6,9 @@
 - `asset_create(*, owner, uploaded_file, visibility, alt_text, title, ...) -> Asset`: validates, returns the
   owner's existing asset when the same bytes were uploaded before (owner + SHA-256), stores the file under
   a random key and queues processing when the transaction commits.
+- `asset_create_many(*, owner, files, visibility, alt_text, title, ...) -> list[Asset]`: a batch upload: every
+  file is checked first (one bad file refuses the batch, naming each bad file), then all are stored in one
+  transaction; a failure part-way leaves no rows and no files.
 - `asset_update(*, asset, data) -> Asset`: alt text and title, in both languages.
 - `asset_reprocess(*, asset) -> Asset`: queue processing again (watermark settings changed, ffmpeg installed).
 - `asset_delete(*, asset) -> None`: deletes the row; files and renditions leave storage after commit
@@ -244,6 +247,63 @@ def asset_create(
     if needs_processing:
         enqueue_on_commit("apps.media.tasks.asset_process_task", asset.pk)
     return asset
+
+
+def asset_create_many(
+    *,
+    owner: Any,
+    files: list[Any],
+    visibility: str = Asset.Visibility.PUBLIC,
+    alt_text: str = "",
+    title: str = "",
+    alt_text_zh_hans: str = "",
+    title_zh_hans: str = "",
+) -> list[Asset]:
+    """Upload a batch: all or nothing. Returns the assets in the order of `files`.
+
+    Every file is checked before any is stored, counting the batch's earlier files against the quota;
+    one bad file refuses the whole batch with a `files` error per bad file ("name: reason"), coded like
+    `asset_upload_validate`. The rows are made in one transaction, and files stored for a batch that
+    fails part-way are removed again.
+    """
+    errors: list[ValidationError] = []
+    checked: list[UploadFacts] = []
+    pending = 0
+    for uploaded in files:
+        try:
+            facts = asset_upload_validate(owner=owner, uploaded_file=uploaded, pending_bytes=pending)
+        except ValidationError as exc:
+            name = _display_name(getattr(uploaded, "name", ""))
+            errors += [ValidationError(f"{name}: {message}", code=exc.code) for message in exc.messages]
+            continue
+        pending += facts.size
+        checked.append(facts)
+    if errors:
+        raise ValidationError({"files": errors})
+    assets: list[Asset] = []
+    try:
+        with transaction.atomic():
+            for uploaded, facts in zip(files, checked, strict=True):
+                assets.append(
+                    asset_create(
+                        owner=owner,
+                        uploaded_file=uploaded,
+                        visibility=visibility,
+                        alt_text=alt_text,
+                        title=title,
+                        alt_text_zh_hans=alt_text_zh_hans,
+                        title_zh_hans=title_zh_hans,
+                        facts=facts,
+                    )
+                )
+    except BaseException:
+        # The rows rolled back: take the files stored for this batch with them (an earlier asset that
+        # was only returned again, as a duplicate, still exists and keeps its file).
+        for asset in assets:
+            if not Asset.objects.filter(pk=asset.pk).exists():
+                asset.storage.delete(asset.file.name)
+        raise
+    return assets
 
 
 def asset_update(*, asset: Asset, data: dict[str, str]) -> Asset:

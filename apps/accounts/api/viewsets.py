@@ -1,7 +1,6 @@
 """Users API: the caller's own account, the public profile of others, and admin management."""
 
 from django.conf import settings
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
@@ -20,10 +19,6 @@ from apps.accounts.models import User
 
 from . import serializers
 from .permissions import IsAdmin
-
-
-def _drf_error(exc: DjangoValidationError) -> ValidationError:
-    return ValidationError({"non_field_errors": exc.messages}, code=getattr(exc, "code", None) or "invalid")
 
 
 class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
@@ -54,10 +49,7 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Destr
         services.user_delete(user=instance)
 
     def _set_active(self, request: Request, active: bool) -> Response:
-        try:
-            user = services.user_set_active(user=self.get_object(), active=active, by=request.user)
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from exc
+        user = services.user_set_active(user=self.get_object(), active=active, by=request.user)
         return Response(serializers.AdminUserSerializer(user).data)
 
     @extend_schema(request=None)
@@ -75,10 +67,7 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Destr
     def role(self, request: Request, pk: str | None = None) -> Response:
         data = serializers.RoleSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            user = services.user_set_role(user=self.get_object(), role=data.validated_data["role"], by=request.user)
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from exc
+        user = services.user_set_role(user=self.get_object(), role=data.validated_data["role"], by=request.user)
         return Response(serializers.AdminUserSerializer(user).data)
 
     @extend_schema(methods=["GET"], responses=serializers.MeSerializer)
@@ -90,17 +79,11 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Destr
         if request.method == "PATCH":
             data = serializers.MeUpdateSerializer(data=request.data, partial=True)
             data.is_valid(raise_exception=True)
-            try:
-                user = services.user_update_profile(user=user, data=data.validated_data)
-            except DjangoValidationError as exc:
-                raise ValidationError(exc.message_dict) from exc
+            user = services.user_update_profile(user=user, data=data.validated_data)
         elif request.method == "DELETE":
             data = serializers.AccountDeleteSerializer(data=request.data)
             data.is_valid(raise_exception=True)
-            try:
-                services.account_delete_confirmed(user=user, **data.validated_data)
-            except DjangoValidationError as exc:
-                raise _drf_error(exc) from exc
+            services.account_delete_confirmed(user=user, **data.validated_data)
             response = Response(status=status.HTTP_204_NO_CONTENT)
             clear_jwt_cookies(response)
             return response
@@ -131,10 +114,7 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Destr
             return Response(serializers.MeSerializer(services.user_remove_avatar(user=request.user)).data)
         data = serializers.AvatarUploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            user = services.user_set_avatar(user=request.user, uploaded_file=data.validated_data["file"])
-        except DjangoValidationError as exc:
-            raise ValidationError({"file": exc.messages}, code=getattr(exc, "code", None) or "invalid") from exc
+        user = services.user_set_avatar(user=request.user, uploaded_file=data.validated_data["file"])
         return Response(serializers.MeSerializer(user).data)
 
     @extend_schema(request=None, responses={204: None})

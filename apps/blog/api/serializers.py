@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -223,20 +222,8 @@ class PostWriteSerializer(serializers.ModelSerializer):
             "is_premium",
         )
         extra_kwargs = {"slug": {"required": False}}
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        limit = settings.BLOG_BODY_MAX_CHARS
-        errors = {
-            name: [
-                _("The body is too long: %(size)d characters, at most %(limit)d.")
-                % {"size": len(value), "limit": limit}
-            ]
-            for name, value in attrs.items()
-            if name.startswith("body_") and value and len(value) > limit
-        }
-        if errors:
-            raise serializers.ValidationError(errors, code="too_long")
-        return attrs
+        # Rules about the post itself (a title in the source language, each body's size) are the
+        # model's, checked by the services: the admin gives the same messages.
 
 
 class PostScheduleSerializer(serializers.Serializer):

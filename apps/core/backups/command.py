@@ -8,6 +8,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
+from apps.core.models import BackupRun
+
 from .errors import BackupError
 
 
@@ -23,6 +25,13 @@ class BackupCommand(BaseCommand):
     def progress(self, options: dict[str, Any]) -> bool:
         # A bar only for a person at a terminal; cron and Celery get nothing but the result.
         return options.get("verbosity", 1) > 0 and sys.stderr.isatty()
+
+    def check_run(self, run: BackupRun) -> BackupRun:
+        """A run that did not succeed (failed, or skipped because another holds the lock) is the
+        command's one-line error; the run itself is recorded like the schedule's and the admin's."""
+        if run.status != BackupRun.Status.SUCCEEDED:
+            raise CommandError(run.message)
+        return run
 
     def execute(self, *args: Any, **options: Any) -> str | None:
         try:

@@ -141,9 +141,18 @@ def _dump_media_to(*, local: Path, alias: str, progress: bool) -> tuple[Path, di
 
 
 def backup_create(
-    *, include_media: bool = False, name: str | None = None, progress: bool = False, on_phase: Phase = _noop
+    *,
+    include_media: bool = False,
+    name: str | None = None,
+    progress: bool = False,
+    on_phase: Phase = _noop,
+    run_id: int | None = None,
 ) -> dict[str, Any]:
-    """Dump the database (and media), upload every part, then the manifest; return the manifest."""
+    """Dump the database (and media), upload every part, then the manifest; return the manifest.
+
+    `run_id` is the `BackupRun` making it, remembered in the manifest: the dump holds that run as
+    still running, and a restore from it marks it finished (see `backup_restore`).
+    """
     connection = connections[DEFAULT_DB_ALIAS]
     engine = engine_for(connection)
     storage = st.backup_storage()
@@ -189,6 +198,7 @@ def backup_create(
             "compression": "gzip",
             "parts": [part for _local, part in parts],
             "size": sum(part["size"] for _local, part in parts),
+            "run_id": run_id,
         }
         # The manifest goes last: a backup without one is unfinished and never listed.
         st.write_json(storage=storage, name=f"{name}/{MANIFEST}", data=manifest)
@@ -350,8 +360,17 @@ def backup_restore(*, name: str, progress: bool = False, on_phase: Phase = _noop
         on_phase("swapping the database in")
         engine.swap(scratch=scratch, dump_path=locals_[db_part["name"]])
         connection.close()
-        # The backup's own run (or others in flight when it was taken) would otherwise look busy forever.
-        BackupRun.objects.filter(status__in=[BackupRun.Status.QUEUED, BackupRun.Status.RUNNING]).update(
+        # Runs in flight when the backup was taken come back "running" and would look busy forever: the
+        # one that made this backup did finish (here it is); the others were cut off.
+        in_flight = BackupRun.objects.filter(status__in=[BackupRun.Status.QUEUED, BackupRun.Status.RUNNING])
+        if manifest.get("run_id"):
+            in_flight.filter(pk=manifest["run_id"], action=BackupRun.Action.BACKUP).update(
+                status=BackupRun.Status.SUCCEEDED,
+                phase="",
+                backup_name=name,
+                message=f"{name}: this backup (the database was restored from it later).",
+            )
+        in_flight.update(
             status=BackupRun.Status.SKIPPED, phase="", message=f"Interrupted: the database was restored from {name}."
         )
         media: dict[str, int] = {}
@@ -405,8 +424,15 @@ def _keep_set(*, backups: list[BackupInfo], daily: int, weekly: int, monthly: in
 
 
 def backup_prune(
-    *, keep_daily: int, keep_weekly: int, keep_monthly: int, dry_run: bool = False
+    *,
+    keep_daily: int,
+    keep_weekly: int,
+    keep_monthly: int,
+    dry_run: bool = False,
+    on_delete: Callable[[str], None] = _noop,
 ) -> dict[str, list[str]]:
+    """Delete the backups the keep rules do not keep (`on_delete` hears each name once it is gone);
+    with `dry_run`, only say which. Runs go through `backup_prune_execute` (locked and recorded)."""
     backups = backup_list()
     keep = _keep_set(backups=backups, daily=keep_daily, weekly=keep_weekly, monthly=keep_monthly)
     deleted = [info.name for info in backups if info.name not in keep]
@@ -414,6 +440,7 @@ def backup_prune(
         storage = st.backup_storage()
         for name in deleted:
             st.delete_tree(storage=storage, prefix=name)
+            on_delete(name)
     return {"kept": [info.name for info in backups if info.name in keep], "deleted": deleted}
 
 
@@ -422,12 +449,20 @@ def backup_exists_for_day(*, day: datetime) -> bool:
     return any(timezone.localtime(info.created_at).date() == local_day for info in backup_list())
 
 
-# --- Runs through Celery (schedule and the admin's "Back up now") --------------------------------
+# --- Runs: the one path of the schedule, the admin and the commands -------------------------------
+#
+# Every backup, prune and restore that changes something runs here: under one lock (in the cache, so
+# shared by every process when the cache is Redis) and recorded as a `BackupRun`, whether Celery beat,
+# the admin's "Back up now" or a management command started it. A `BackupError` ends the run as
+# FAILED (e-mailed to the admins) and is returned; any other error is recorded, then raised.
+
+
+BUSY = "Another backup, prune or restore is running."
 
 
 @contextlib.contextmanager
 def _backup_lock() -> Any:
-    """A cache lock so two backups (or a backup and a prune) never run at once, on any worker."""
+    """A cache lock so two runs (backups, prunes, restores) never overlap, on any worker or machine."""
     token = uuid.uuid4().hex
     acquired = cache.add(LOCK_KEY, token, timeout=settings.CELERY_TASK_TIME_LIMIT + 60)
     try:
@@ -439,6 +474,18 @@ def _backup_lock() -> Any:
 
 def backup_running() -> bool:
     return cache.get(LOCK_KEY) is not None
+
+
+def _same_run(run: BackupRun) -> Any:
+    # pk, action and start time: after a restore another row may carry the same pk.
+    return BackupRun.objects.filter(pk=run.pk, action=run.action, created_at=run.created_at)
+
+
+def _phase_recorder(run: BackupRun) -> Phase:
+    def phase(text: str) -> None:
+        _same_run(run).update(phase=text[:100])
+
+    return phase
 
 
 def _finish(run: BackupRun, status: str, message: str, **fields: Any) -> BackupRun:
@@ -454,57 +501,122 @@ def _finish(run: BackupRun, status: str, message: str, **fields: Any) -> BackupR
     return run
 
 
+def _error_message(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
 def backup_run_request(*, by: Any) -> BackupRun:
     """Queue a backup now (the admin's button); the task runs after the transaction commits."""
-    run = BackupRun.objects.create(action=BackupRun.Action.BACKUP, requested_by=by)
+    run = BackupRun.objects.create(action=BackupRun.Action.BACKUP, origin=BackupRun.Origin.ADMIN, requested_by=by)
     enqueue_on_commit("apps.core.tasks.backup_run_task", run_id=run.pk, force=True)
     return run
 
 
 def backup_run_execute(
-    *, run_id: int | None = None, verify: bool = True, include_media: bool = True, force: bool = False
+    *,
+    run_id: int | None = None,
+    verify: bool = True,
+    include_media: bool = True,
+    force: bool = False,
+    name: str | None = None,
+    progress: bool = False,
+    origin: str = BackupRun.Origin.SCHEDULE,
 ) -> BackupRun:
-    """Back up (and verify). Without `force`, a day that already has a backup is skipped."""
-    run = BackupRun.objects.get(pk=run_id) if run_id else BackupRun.objects.create(action=BackupRun.Action.BACKUP)
+    """Back up (and verify). Without `force`, a day that already has a backup is skipped.
+
+    `run_id` is a run queued by the admin; without it a run is recorded here (from `origin`).
+    """
+    if run_id:
+        run = BackupRun.objects.get(pk=run_id)
+    else:
+        run = BackupRun.objects.create(action=BackupRun.Action.BACKUP, origin=origin)
     if run.status not in (BackupRun.Status.QUEUED, BackupRun.Status.RUNNING):
         return run  # a redelivered message for a run that already finished
     with _backup_lock() as acquired:
         if not acquired:
-            return _finish(run, BackupRun.Status.SKIPPED, "Another backup or prune is running.")
+            return _finish(run, BackupRun.Status.SKIPPED, BUSY)
         try:
             if not force and backup_exists_for_day(day=timezone.now()):
                 return _finish(run, BackupRun.Status.SKIPPED, "Today already has a backup.")
             run.status = BackupRun.Status.RUNNING
             run.save(update_fields=["status"])
-
-            def phase(text: str) -> None:
-                BackupRun.objects.filter(pk=run.pk).update(phase=text)
-
-            manifest = backup_create(include_media=include_media, on_phase=phase)
+            phase = _phase_recorder(run)
+            manifest = backup_create(
+                include_media=include_media, name=name, progress=progress, on_phase=phase, run_id=run.pk
+            )
             message = f"{manifest['name']}: {manifest['size']} bytes."
             if verify:
                 phase("verifying")
-                message += " " + backup_verify(name=manifest["name"])["message"]
+                message += " " + backup_verify(name=manifest["name"], progress=progress)["message"]
             return _finish(run, BackupRun.Status.SUCCEEDED, message, backup_name=manifest["name"])
         except BackupError as exc:
             return _finish(run, BackupRun.Status.FAILED, str(exc))
-        except Exception as exc:
-            _finish(run, BackupRun.Status.FAILED, f"{type(exc).__name__}: {exc}")
+        except BaseException as exc:  # recorded, then raised (Ctrl-C in a command included)
+            _finish(run, BackupRun.Status.FAILED, _error_message(exc))
             raise
 
 
-def backup_prune_execute() -> BackupRun:
-    run = BackupRun.objects.create(action=BackupRun.Action.PRUNE, status=BackupRun.Status.RUNNING)
+def backup_prune_execute(
+    *,
+    keep_daily: int | None = None,
+    keep_weekly: int | None = None,
+    keep_monthly: int | None = None,
+    origin: str = BackupRun.Origin.SCHEDULE,
+    on_delete: Callable[[str], None] = _noop,
+) -> BackupRun:
+    """Prune with the given keep counts (default: the `BACKUP_KEEP_*` settings)."""
+    run = BackupRun.objects.create(action=BackupRun.Action.PRUNE, status=BackupRun.Status.RUNNING, origin=origin)
     with _backup_lock() as acquired:
         if not acquired:
-            return _finish(run, BackupRun.Status.SKIPPED, "A backup is running; pruning waits for the next run.")
+            return _finish(run, BackupRun.Status.SKIPPED, BUSY)
         try:
             result = backup_prune(
-                keep_daily=settings.BACKUP_KEEP_DAILY,
-                keep_weekly=settings.BACKUP_KEEP_WEEKLY,
-                keep_monthly=settings.BACKUP_KEEP_MONTHLY,
+                keep_daily=settings.BACKUP_KEEP_DAILY if keep_daily is None else keep_daily,
+                keep_weekly=settings.BACKUP_KEEP_WEEKLY if keep_weekly is None else keep_weekly,
+                keep_monthly=settings.BACKUP_KEEP_MONTHLY if keep_monthly is None else keep_monthly,
+                on_delete=on_delete,
             )
         except BackupError as exc:
             return _finish(run, BackupRun.Status.FAILED, str(exc))
-        deleted = len(result["deleted"])
-        return _finish(run, BackupRun.Status.SUCCEEDED, f"Deleted {deleted}, kept {len(result['kept'])}.")
+        except BaseException as exc:
+            _finish(run, BackupRun.Status.FAILED, _error_message(exc))
+            raise
+        deleted, kept = len(result["deleted"]), len(result["kept"])
+        return _finish(run, BackupRun.Status.SUCCEEDED, f"Deleted {deleted} backup(s), kept {kept}.")
+
+
+def _recorded(run: BackupRun) -> BackupRun:
+    """`run` as the database now holds it: when a restore swapped in a database without its row, the
+    row is written again there (same action, origin and start time)."""
+    if _same_run(run).exists():
+        return run
+    again = BackupRun.objects.create(
+        action=run.action, origin=run.origin, status=run.status, backup_name=run.backup_name
+    )
+    BackupRun.objects.filter(pk=again.pk).update(created_at=run.created_at)
+    again.created_at = run.created_at
+    return again
+
+
+def backup_restore_execute(*, name: str, progress: bool = False, origin: str = BackupRun.Origin.COMMAND) -> BackupRun:
+    """Restore `name` (see `backup_restore`) as a recorded run; its message says what was restored."""
+    run = BackupRun.objects.create(
+        action=BackupRun.Action.RESTORE, status=BackupRun.Status.RUNNING, origin=origin, backup_name=name
+    )
+    with _backup_lock() as acquired:
+        if not acquired:
+            return _finish(run, BackupRun.Status.SKIPPED, BUSY)
+        try:
+            result = backup_restore(name=name, progress=progress, on_phase=_phase_recorder(run))
+        except BackupError as exc:
+            return _finish(_recorded(run), BackupRun.Status.FAILED, str(exc))
+        except BaseException as exc:
+            _finish(_recorded(run), BackupRun.Status.FAILED, _error_message(exc))
+            raise
+        lines = [f"Restored {result['name']}: {result['tables']} tables, {result['rows']} rows."]
+        lines += [f"Restored {count} file(s) to the {alias!r} storage." for alias, count in result["media"].items()]
+        if result["pending_migrations"]:
+            lines.append(
+                f"This code has {result['pending_migrations']} migration(s) the backup lacks: run `manage.py migrate`."
+            )
+        return _finish(_recorded(run), BackupRun.Status.SUCCEEDED, "\n".join(lines))

@@ -1,11 +1,13 @@
 import pytest
 import yaml
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.management import call_command
 from openapi_spec_validator import validate
 from rest_framework import generics, serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.test import APIRequestFactory
+from rest_framework.views import APIView
 
 from apps.core.api import StandardPagination
 
@@ -24,6 +26,51 @@ class _GroupList(generics.ListCreateAPIView):
     pagination_class = StandardPagination
     permission_classes = (AllowAny,)
     authentication_classes = ()
+
+
+class _Service(APIView):
+    """A view that calls a "service" raising Django's ValidationError, with no try/except of its own."""
+
+    permission_classes = (AllowAny,)
+    authentication_classes = ()
+    error = DjangoValidationError("unset")
+
+    def post(self, request):
+        raise self.error
+
+
+def _service_error(error: DjangoValidationError):
+    return _Service.as_view(error=error)(APIRequestFactory().post("/x/", {}, format="json"))
+
+
+def test_a_service_validation_error_is_a_400_with_its_message_and_code():
+    response = _service_error(DjangoValidationError("You cannot remove your own admin role.", code="self_demote"))
+
+    assert response.status_code == 400
+    assert response.data == {
+        "detail": "Invalid input. You cannot remove your own admin role.",
+        "code": "self_demote",
+        "errors": {"non_field_errors": ["You cannot remove your own admin role."]},
+    }
+
+
+def test_a_service_validation_error_per_field_keeps_its_fields_and_codes():
+    error = DjangoValidationError(
+        {
+            "body_en": DjangoValidationError("The body is too long.", code="too_long"),
+            "__all__": DjangoValidationError("Give either a post or a project.", code="invalid"),
+        }
+    )
+
+    response = _service_error(error)
+
+    assert response.status_code == 400
+    assert response.data["code"] == "too_long"
+    assert response.data["detail"] == "Invalid input. body_en: The body is too long."
+    assert response.data["errors"] == {
+        "body_en": ["The body is too long."],
+        "non_field_errors": ["Give either a post or a project."],
+    }
 
 
 @pytest.mark.django_db

@@ -92,7 +92,7 @@ def test_prune_task_applies_the_keep_settings(backup_env, settings):
     assert backup_prune_task.delay().get() == "succeeded"
 
     assert len(selectors.backup_list()) == 1
-    assert BackupRun.objects.filter(action="prune").get().message == "Deleted 1, kept 1."
+    assert BackupRun.objects.filter(action="prune").get().message == "Deleted 1 backup(s), kept 1."
 
 
 def test_backups_page_lists_backups_with_sizes_and_verification_for_superusers(backup_env, client, admin_user):
@@ -149,18 +149,23 @@ def test_a_run_that_never_reached_a_worker_does_not_hide_back_up_now_forever(bac
     assert '<meta http-equiv="refresh"' not in page
 
 
-def test_restoring_a_backup_taken_by_a_run_marks_that_run_interrupted(backup_env):
+def test_restoring_a_backup_marks_the_runs_it_caught_in_flight_finished_or_interrupted(backup_env):
     from django.core.management import call_command
 
-    BackupRun.objects.create(status=BackupRun.Status.RUNNING, phase="dumping the database")
+    other = BackupRun.objects.create(status=BackupRun.Status.RUNNING, phase="dumping the database")
     call_command("backup_db", "--to", "mid-run", stdout=io.StringIO())
+    maker = BackupRun.objects.get(backup_name="mid-run")
     BackupRun.objects.update(status=BackupRun.Status.SUCCEEDED)
 
     call_command("restore_db", "mid-run", "--yes", stdout=io.StringIO())
 
-    run = BackupRun.objects.get()
-    assert run.status == BackupRun.Status.SKIPPED
-    assert run.message == "Interrupted: the database was restored from mid-run."
+    other.refresh_from_db()
+    assert other.status == BackupRun.Status.SKIPPED
+    assert other.message == "Interrupted: the database was restored from mid-run."
+    maker.refresh_from_db()  # the dump holds it "running": it made this very backup, so it finished
+    assert (maker.status, maker.backup_name) == (BackupRun.Status.SUCCEEDED, "mid-run")
+    restore = BackupRun.objects.get(action=BackupRun.Action.RESTORE)
+    assert restore.status == BackupRun.Status.SUCCEEDED
 
 
 def test_only_superusers_see_the_page_and_download(backup_env, client, editor, admin_user):

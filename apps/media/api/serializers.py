@@ -65,23 +65,4 @@ class AssetUploadSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     title_zh_hans = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
-    def validate_files(self, files: list[Any]) -> list[Any]:
-        """Every file is checked before any is stored; one bad file refuses the whole batch."""
-        owner = self.context["request"].user
-        errors: dict[int, list[str]] = {}
-        pending = 0
-        self.facts = []
-        for index, uploaded in enumerate(files):
-            try:
-                facts = services.asset_upload_validate(owner=owner, uploaded_file=uploaded, pending_bytes=pending)
-            except DjangoValidationError as exc:
-                errors[index] = [f"{services._display_name(uploaded.name)}: {m}" for m in exc.messages]
-                self._code = exc.code
-                continue
-            pending += facts.size
-            self.facts.append(facts)
-        if errors:
-            raise serializers.ValidationError(
-                [m for index in sorted(errors) for m in errors[index]], code=getattr(self, "_code", "invalid")
-            )
-        return files
+    # Each file is checked by `services.asset_create_many` (type, size, quota of the whole batch).

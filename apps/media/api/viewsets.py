@@ -7,7 +7,6 @@ rendition (signed and short-lived for private files) and the processing status a
 
 from typing import Any
 
-from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -46,30 +45,9 @@ class AssetViewSet(
 
     @extend_schema(request=AssetUploadSerializer, responses={201: AssetSerializer(many=True)})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        upload = AssetUploadSerializer(data=request.data, context={"request": request})
+        upload = AssetUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
-        data = upload.validated_data
-        assets: list[Asset] = []
-        try:
-            with transaction.atomic():
-                for uploaded, facts in zip(data["files"], upload.facts, strict=True):
-                    asset = services.asset_create(
-                        owner=request.user,
-                        uploaded_file=uploaded,
-                        visibility=data["visibility"],
-                        alt_text=data["alt_text"],
-                        title=data["title"],
-                        alt_text_zh_hans=data["alt_text_zh_hans"],
-                        title_zh_hans=data["title_zh_hans"],
-                        facts=facts,
-                    )
-                    assets.append(asset)
-        except Exception:
-            # The rows rolled back: take the files stored for this batch with them.
-            for asset in assets:
-                if asset._state.adding is False and not Asset.objects.filter(pk=asset.pk).exists():
-                    asset.storage.delete(asset.file.name)
-            raise
+        assets = services.asset_create_many(owner=request.user, **upload.validated_data)
         ids = [a.pk for a in assets]
         fresh = sorted(self.get_queryset().filter(pk__in=ids), key=lambda a: ids.index(a.pk))
         return Response(self.get_serializer(fresh, many=True).data, status=status.HTTP_201_CREATED)

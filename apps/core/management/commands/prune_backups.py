@@ -5,10 +5,14 @@ from django.core.management.base import CommandParser
 
 from apps.core.backups import services
 from apps.core.backups.command import BackupCommand
+from apps.core.models import BackupRun
 
 
 class Command(BackupCommand):
-    help = "Delete old backups, keeping the newest of each recent day, week and month and the newest verified one."
+    help = (
+        "Delete old backups, keeping the newest of each recent day, week and month and the newest verified one. "
+        "Runs under the backup lock and is recorded on the admin's Backups page, like the scheduled prune."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--keep-daily", type=int, default=settings.BACKUP_KEEP_DAILY)
@@ -17,13 +21,14 @@ class Command(BackupCommand):
         parser.add_argument("--dry-run", action="store_true", help="Only print what would be deleted.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        result = services.backup_prune(
-            keep_daily=options["keep_daily"],
-            keep_weekly=options["keep_weekly"],
-            keep_monthly=options["keep_monthly"],
-            dry_run=options["dry_run"],
+        keep = {name: options[name] for name in ("keep_daily", "keep_weekly", "keep_monthly")}
+        if options["dry_run"]:  # changes nothing: not a run
+            result = services.backup_prune(**keep, dry_run=True)
+            for name in result["deleted"]:
+                self.stdout.write(f"Would delete {name}")
+            self.stdout.write(f"Would delete {len(result['deleted'])} backup(s), kept {len(result['kept'])}.")
+            return
+        run = services.backup_prune_execute(
+            **keep, origin=BackupRun.Origin.COMMAND, on_delete=lambda name: self.stdout.write(f"Deleted {name}")
         )
-        verb = "Would delete" if options["dry_run"] else "Deleted"
-        for name in result["deleted"]:
-            self.stdout.write(f"{verb} {name}")
-        self.stdout.write(f"{verb} {len(result['deleted'])} backup(s), kept {len(result['kept'])}.")
+        self.stdout.write(self.check_run(run).message)

@@ -4,10 +4,14 @@ from django.core.management.base import CommandError, CommandParser
 
 from apps.core.backups import selectors, services
 from apps.core.backups.command import BackupCommand
+from apps.core.models import BackupRun
 
 
 class Command(BackupCommand):
-    help = "Replace the database (and media, when included) with a verified backup."
+    help = (
+        "Replace the database (and media, when included) with a verified backup. Runs under the backup lock "
+        "and is recorded on the admin's Backups page."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("name")
@@ -24,11 +28,7 @@ class Command(BackupCommand):
             )
             if answer.strip().lower() != "yes":
                 raise CommandError("Restore cancelled; nothing was changed.")
-        result = services.backup_restore(name=options["name"], progress=self.progress(options))
-        self.stdout.write(f"Restored {result['name']}: {result['tables']} tables, {result['rows']} rows.")
-        for alias, count in result["media"].items():
-            self.stdout.write(f"Restored {count} file(s) to the {alias!r} storage.")
-        if result["pending_migrations"]:
-            self.stdout.write(
-                f"This code has {result['pending_migrations']} migration(s) the backup lacks: run `manage.py migrate`."
-            )
+        run = services.backup_restore_execute(
+            name=options["name"], progress=self.progress(options), origin=BackupRun.Origin.COMMAND
+        )
+        self.stdout.write(self.check_run(run).message)
