@@ -6,6 +6,7 @@ from apps.media import selectors, services
 from apps.media.models import Asset
 
 from .factories import UserFactory, upload
+from .samples import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +17,7 @@ def private_asset(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         asset = services.asset_create(
             owner=owner,
-            uploaded_file=upload(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "Invoice 7.pdf"),
+            uploaded_file=upload(pdf_bytes(), "Invoice 7.pdf", "application/pdf"),
             visibility=Asset.Visibility.PRIVATE,
         )
     return asset
