@@ -16,6 +16,8 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from apps.core.filters import IsoDateTimeFilter
+
 from . import selectors, services
 from .models import Asset, Rendition
 
@@ -99,8 +101,8 @@ class AssetUploadSerializer(serializers.Serializer):
 
 
 class AssetFilter(django_filters.FilterSet):
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lte")
+    created_after = IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = IsoDateTimeFilter(field_name="created_at", lookup_expr="lte")
     created_on = django_filters.DateFilter(field_name="created_at", lookup_expr="date")
 
     class Meta:

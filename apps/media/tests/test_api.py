@@ -111,6 +111,34 @@ def test_the_list_filters_by_kind_and_date_and_orders(api_client, editor):
     assert [x["id"] for x in api_client.get(URL, {"ordering": "-size"}).json()["results"]] == [b.pk, a.pk]
 
 
+@pytest.mark.parametrize(
+    ("parameter", "value"),
+    [
+        ("created_after", "0001-01-01T00:07:30+15:00"),  # before year 1 once in UTC
+        ("created_before", "9999-12-31T23:59:59-14:00"),  # after year 9999 once in UTC
+    ],
+)
+def test_a_date_filter_outside_the_utc_range_is_a_400_naming_the_parameter(api_client, owner, parameter, value):
+    api_client.force_authenticate(owner)
+    response = api_client.get(URL, {parameter: value})
+    assert response.status_code == 400
+    message = "Enter a date and time between 0001-01-01 and 9999-12-31 in UTC."
+    assert response.json() == {
+        "detail": f"Invalid input. {parameter}: {message}",
+        "code": "out_of_range",
+        "errors": {parameter: [message]},
+    }
+
+
+def test_a_naive_date_filter_at_the_edge_of_time_in_a_zone_east_of_utc_is_a_400(api_client, owner, settings):
+    settings.TIME_ZONE = "Asia/Shanghai"
+    api_client.force_authenticate(owner)
+    response = api_client.get(URL, {"created_after": "0001-01-01T00:00:00"})
+    assert response.status_code == 400
+    assert response.json()["code"] == "out_of_range"
+    assert api_client.get(URL, {"created_after": "0001-01-02T00:00:00"}).json()["count"] == 0
+
+
 def test_the_list_query_count_stays_flat(api_client, editor, django_assert_max_num_queries):
     owner = UserFactory()
     for i in range(15):
