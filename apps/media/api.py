@@ -1,8 +1,9 @@
 """`/api/v1/media/`: the media library over the API.
 
-Users list, upload (multipart, several files at once in `files`), read, edit alt text/title and delete
-their own assets; editors see and manage all. Responses carry the URLs of the original and of every
-rendition (signed and short-lived for private files) and the processing status and error.
+Users list, upload (multipart, several files at once in `files`; the answer is `{"results": [asset, ...]}`),
+read, edit alt text/title and delete their own assets; editors see and manage all. Responses carry the
+URLs of the original and of every rendition (signed and short-lived for private files) and the
+processing status and error.
 """
 
 from typing import Any
@@ -100,6 +101,13 @@ class AssetUploadSerializer(serializers.Serializer):
         return files
 
 
+class AssetUploadResultSerializer(serializers.Serializer):
+    """The answer to an upload: one object whatever the number of files, so clients parse one shape
+    (`results` as in a list page, in the order the files were sent)."""
+
+    results = AssetSerializer(many=True, read_only=True)
+
+
 class AssetFilter(django_filters.FilterSet):
     created_after = IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
     created_before = IsoDateTimeFilter(field_name="created_at", lookup_expr="lte")
@@ -133,7 +141,7 @@ class AssetViewSet(
         self.throttle_scope = "upload" if self.action == "create" else None
         return super().get_throttles()
 
-    @extend_schema(request=AssetUploadSerializer, responses={201: AssetSerializer(many=True)})
+    @extend_schema(request=AssetUploadSerializer, responses={201: AssetUploadResultSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         upload = AssetUploadSerializer(data=request.data, context={"request": request})
         upload.is_valid(raise_exception=True)
@@ -161,7 +169,7 @@ class AssetViewSet(
             raise
         ids = [a.pk for a in assets]
         fresh = sorted(self.get_queryset().filter(pk__in=ids), key=lambda a: ids.index(a.pk))
-        return Response(self.get_serializer(fresh, many=True).data, status=status.HTTP_201_CREATED)
+        return Response({"results": self.get_serializer(fresh, many=True).data}, status=status.HTTP_201_CREATED)
 
     def perform_update(self, serializer: AssetSerializer) -> None:
         services.asset_update(asset=serializer.instance, data=serializer.validated_data)
