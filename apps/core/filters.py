@@ -17,8 +17,9 @@ from django_filters.fields import IsoDateTimeField as BaseIsoDateTimeField
 
 
 class IsoDateTimeField(BaseIsoDateTimeField):
+    # The code DRF's own DateTimeField gives the same mistake in a request body.
     default_error_messages = {
-        "out_of_range": _("Enter a date and time between 0001-01-01 and 9999-12-31 in UTC."),
+        "overflow": _("Enter a date and time between 0001-01-01 and 9999-12-31 in UTC."),
     }
 
     def to_python(self, value: Any) -> datetime | None:
@@ -27,7 +28,7 @@ class IsoDateTimeField(BaseIsoDateTimeField):
             try:
                 result.astimezone(UTC)
             except OverflowError as exc:
-                raise forms.ValidationError(self.error_messages["out_of_range"], code="out_of_range") from exc
+                raise forms.ValidationError(self.error_messages["overflow"], code="overflow") from exc
         return result
 
 

@@ -201,7 +201,7 @@ def test_a_date_filter_that_overflows_in_utc_is_a_400_naming_it(client, reader, 
     assert response.status_code == 400
     assert response.json() == {
         "detail": f"Invalid input. {parameter}: {message}",
-        "code": "out_of_range",
+        "code": "overflow",
         "errors": {parameter: [message]},
     }
 
