@@ -18,6 +18,7 @@ and carry an HTML page after its end (a polyglot). Before anything is stored:
 import io
 import logging
 import re
+import struct
 import warnings
 import zipfile
 from dataclasses import dataclass
@@ -214,48 +215,58 @@ def _archive_invalid() -> ValidationError:
 
 
 def _archive_check(uploaded_file: Any, size: int) -> None:
+    try:
+        _archive_read(uploaded_file, size)
+    finally:
+        uploaded_file.seek(0)
+
+
+def _archive_read(fh: Any, size: int) -> None:
     tail_size = min(size, _EOCD_SIZE + 0xFFFF)
-    uploaded_file.seek(size - tail_size)
-    tail = uploaded_file.read(tail_size)
+    fh.seek(size - tail_size)
+    tail = fh.read(tail_size)
     at = tail.rfind(_EOCD)
     if at == -1 or at + _EOCD_SIZE > len(tail):
-        uploaded_file.seek(0)
         raise _archive_invalid()
     comment_size = int.from_bytes(tail[at + 20 : at + 22], "little")
     if at + _EOCD_SIZE + comment_size != len(tail) or _MARKUP.search(tail[at + _EOCD_SIZE :]):
-        uploaded_file.seek(0)
         raise ValidationError(
             _("This archive has data after its end (or markup in its comment); create it again with a ZIP program."),
             code="archive_trailing_data",
         )
-    directory_offset = int.from_bytes(tail[at + 16 : at + 20], "little")
-    try:
-        uploaded_file.seek(0)
-        with zipfile.ZipFile(uploaded_file) as archive:
-            entries = archive.infolist()
-            start_dir = archive.start_dir
-            offsets = sorted(info.header_offset for info in entries)
-            for offset in offsets[:ARCHIVE_MAX_ENTRIES]:
-                uploaded_file.seek(offset)
-                if uploaded_file.read(4) != _LOCAL_HEADER:
-                    raise zipfile.BadZipFile(f"no local header at {offset}")
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
-        logger.info("media: archive refused: %s: %s", type(exc).__name__, exc)
-        raise _archive_invalid() from exc
-    finally:
-        uploaded_file.seek(0)
-    # Data before the first entry or before the central directory: something rides along.
-    if not offsets or offsets[0] != 0 or (directory_offset != 0xFFFFFFFF and start_dir != directory_offset):
-        raise ValidationError(
-            _("This archive has data outside its entries; create it again with a ZIP program."),
-            code="archive_trailing_data",
-        )
-    if len(entries) > ARCHIVE_MAX_ENTRIES:
+    directory = _central_directory(fh, end_at=size - tail_size + at, record=tail[at : at + _EOCD_SIZE])
+    if directory is None:
+        raise _archive_invalid()
+    directory_offset, directory_size = directory
+    # Count the entries on the raw bytes first: zipfile would build an object for each of a million.
+    entries = _count_entries(fh, directory_offset, directory_size)
+    if entries is None:
+        raise _archive_invalid()
+    if entries > ARCHIVE_MAX_ENTRIES:
         raise ValidationError(
             _("This archive has too many entries (at most %(limit)s).") % {"limit": f"{ARCHIVE_MAX_ENTRIES:,}"},
             code="archive_too_large",
         )
-    unpacked = sum(info.file_size for info in entries)
+    try:
+        fh.seek(0)
+        with zipfile.ZipFile(fh) as archive:
+            infos = archive.infolist()
+            start_dir = archive.start_dir
+        offsets = sorted(info.header_offset for info in infos)
+        for offset in offsets:
+            fh.seek(offset)
+            if fh.read(4) != _LOCAL_HEADER:
+                raise zipfile.BadZipFile(f"no local header at {offset}")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
+        logger.info("media: archive refused: %s: %s", type(exc).__name__, exc)
+        raise _archive_invalid() from exc
+    # Data before the first entry or between the entries and the central directory: something rides along.
+    if not offsets or offsets[0] != 0 or start_dir != directory_offset:
+        raise ValidationError(
+            _("This archive has data outside its entries; create it again with a ZIP program."),
+            code="archive_trailing_data",
+        )
+    unpacked = sum(info.file_size for info in infos)
     if unpacked > ARCHIVE_MAX_UNPACKED or unpacked > ARCHIVE_MAX_RATIO * size:
         raise ValidationError(
             _(
@@ -269,3 +280,38 @@ def _archive_check(uploaded_file: Any, size: int) -> None:
             },
             code="archive_too_large",
         )
+
+
+def _central_directory(fh: Any, *, end_at: int, record: bytes) -> tuple[int, int] | None:
+    """(offset, size) of the central directory, from the end record (or its ZIP64 version)."""
+    size, offset = struct.unpack("<II", record[12:20])
+    if offset != 0xFFFFFFFF and size != 0xFFFFFFFF:
+        return offset, size
+    if end_at < 20:
+        return None
+    fh.seek(end_at - 20)
+    locator = fh.read(20)
+    if locator[:4] != b"PK\x06\x07":
+        return None
+    fh.seek(struct.unpack("<Q", locator[8:16])[0])
+    record64 = fh.read(56)
+    if len(record64) < 56 or record64[:4] != b"PK\x06\x06":
+        return None
+    size, offset = struct.unpack("<QQ", record64[40:56])
+    return offset, size
+
+
+def _count_entries(fh: Any, offset: int, size: int) -> int | None:
+    """Walk the central directory's records (stopping past the limit); None when they do not chain."""
+    fh.seek(offset)
+    directory = fh.read(size)
+    if len(directory) != size:
+        return None
+    count = position = 0
+    while position < size and count <= ARCHIVE_MAX_ENTRIES:
+        if directory[position : position + 4] != b"PK\x01\x02" or position + 46 > size:
+            return None
+        name, extra, comment = struct.unpack("<HHH", directory[position + 28 : position + 34])
+        position += 46 + name + extra + comment
+        count += 1
+    return count

@@ -190,3 +190,25 @@ def test_an_archive_declaring_more_than_the_unpacked_limit_is_refused(monkeypatc
     with pytest.raises(ValidationError, match="would unpack to") as caught:
         _create(zip_bytes({"a.txt": b"x" * 2000}), "big.zip")
     assert caught.value.code == "archive_too_large"
+
+
+def test_an_archive_with_too_many_entries_is_refused_before_they_are_listed(monkeypatch, media_dirs):
+    monkeypatch.setattr(sanitize, "ARCHIVE_MAX_ENTRIES", 3)
+    with pytest.raises(ValidationError, match=r"too many entries \(at most 3\)") as caught:
+        _create(zip_bytes({f"{i}.txt": b"x" for i in range(5)}), "many.zip")
+    assert caught.value.code == "archive_too_large"
+    assert _stored_files(media_dirs) == []
+
+
+def test_a_zip64_archive_is_read_through_its_zip64_end_record(monkeypatch):
+    import zipfile
+
+    with monkeypatch.context() as patch:
+        patch.setattr(zipfile, "ZIP_FILECOUNT_LIMIT", 1)  # makes zipfile write the ZIP64 end records
+        content = zip_bytes({"a.txt": b"hello", "b.txt": b"world"})
+    end = content.rindex(b"PK\x05\x06")
+    # As streaming writers do: the classic end record defers size and offset to the ZIP64 one.
+    content = content[: end + 12] + b"\xff" * 8 + content[end + 20 :]
+    assert b"PK\x06\x07" in content  # the ZIP64 locator
+    asset = _create(content, "streamed.zip")
+    assert _stored(asset) == content
