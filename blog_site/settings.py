@@ -209,12 +209,13 @@ if AWS_STORAGE_BUCKET_NAME:
     AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default=None)
     AWS_S3_CUSTOM_DOMAIN = env.str("AWS_S3_CUSTOM_DOMAIN", default=None)
     AWS_QUERYSTRING_EXPIRE = env.int("AWS_QUERYSTRING_EXPIRE", default=300)
+    # apps.media.storage.S3Storage: django-storages' S3 plus the Content-Type/-Disposition media decides.
     _default_storage = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "apps.media.storage.S3Storage",
         "OPTIONS": {"querystring_auth": False, "file_overwrite": False, "default_acl": None},
     }
     _private_storage = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "apps.media.storage.S3Storage",
         "OPTIONS": {
             "querystring_auth": True,
             "custom_domain": None,

@@ -1,11 +1,13 @@
 """Writes of the media library. Other apps call these; nothing else writes assets or their files.
 
 - `asset_upload_validate(*, owner, uploaded_file, pending_bytes=0) -> UploadFacts`: every check an upload
-  must pass (size per kind, type sniffed from the content, decompression bomb, SVG, quota), before
-  anything reaches storage. Raises `django.core.exceptions.ValidationError` with a code.
+  must pass (size per kind, type sniffed from the content, SVG, then `sanitize.upload_check`: images
+  re-encoded under the decompression-bomb limit, PDFs and archives read; quota), before anything reaches
+  storage. Raises `django.core.exceptions.ValidationError` with a code.
 - `asset_create(*, owner, uploaded_file, visibility, alt_text, title, ...) -> Asset`: validates, returns the
-  owner's existing asset when the same bytes were uploaded before (owner + SHA-256), stores the file under
-  a random key and queues processing when the transaction commits.
+  owner's existing asset when the same bytes were stored before (owner + SHA-256 of the stored bytes),
+  stores the checked file (a re-encoded image replaces the upload) under a random key with its sniffed
+  type, and queues processing when the transaction commits.
 - `asset_create_many(*, owner, files, visibility, alt_text, title, ...) -> list[Asset]`: a batch upload: every
   file is checked first (one bad file refuses the batch, naming each bad file), then all are stored in one
   transaction; a failure part-way leaves no rows and no files.
@@ -18,6 +20,7 @@
 """
 
 import contextlib
+import dataclasses
 import hashlib
 import io
 import json
@@ -26,7 +29,6 @@ import shutil
 import subprocess
 import tempfile
 import unicodedata
-import warnings
 import wave
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -36,16 +38,17 @@ from typing import Any
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import storages
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw, ImageFont, ImageOps, ImageStat
 
 from apps.core.queue import enqueue_on_commit
 
-from . import signals
+from . import sanitize, signals
 from .errors import ProcessingRetryable
 from .models import Asset, Rendition, asset_upload_to
 from .selectors import asset_user_is_manager
@@ -101,6 +104,8 @@ class UploadFacts:
     sha256: str
     width: int | None = None
     height: int | None = None
+    # The bytes to store instead of the upload (re-encoded images); None stores the upload itself.
+    content: bytes | None = dataclasses.field(default=None, repr=False)
 
 
 def _display_name(raw: str) -> str:
@@ -120,29 +125,6 @@ def _size_limit(kind: str) -> int:
 
 def _mb(size: int) -> str:
     return f"{size / (1024 * 1024):.0f} MB"
-
-
-def _image_size(uploaded_file: Any) -> tuple[int, int]:
-    """Open the header only; refuse decompression bombs and images Pillow cannot read."""
-    limit = settings.MEDIA_MAX_IMAGE_PIXELS
-    uploaded_file.seek(0)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(uploaded_file) as im:
-                width, height = im.size
-                if width * height > limit:
-                    raise Image.DecompressionBombError
-                im.verify()
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise ValidationError(
-            _("This image has too many pixels (at most %(limit)s).") % {"limit": f"{limit:,}"}, code="image_too_large"
-        ) from exc
-    except (OSError, SyntaxError, ValueError) as exc:
-        raise ValidationError(_("This image is damaged or cannot be read."), code="image_unreadable") from exc
-    finally:
-        uploaded_file.seek(0)
-    return width, height
 
 
 def asset_upload_validate(*, owner: Any, uploaded_file: Any, pending_bytes: int = 0) -> UploadFacts:
@@ -173,14 +155,16 @@ def asset_upload_validate(*, owner: Any, uploaded_file: Any, pending_bytes: int 
             _("This file is too large: at most %(limit)s for this kind of file.") % {"limit": _mb(limit)},
             code="too_large",
         )
-    digest = hashlib.sha256()
-    for chunk in uploaded_file.chunks():
-        digest.update(chunk)
-    uploaded_file.seek(0)
-    sha256 = digest.hexdigest()
-    width = height = None
-    if kind == Asset.Kind.IMAGE:
-        width, height = _image_size(uploaded_file)
+    # Images come back re-encoded (their bytes are what is stored); PDFs and archives are read.
+    checked = sanitize.upload_check(uploaded_file=uploaded_file, mime=mime, size=size)
+    if checked.content is not None:
+        size, sha256 = len(checked.content), hashlib.sha256(checked.content).hexdigest()
+    else:
+        digest = hashlib.sha256()
+        for chunk in uploaded_file.chunks():
+            digest.update(chunk)
+        uploaded_file.seek(0)
+        sha256 = digest.hexdigest()
     duplicate = Asset.objects.filter(owner=owner, sha256=sha256).exists()
     if not duplicate and not asset_user_is_manager(owner):
         used = Asset.objects.filter(owner=owner).aggregate(total=Sum("size"))["total"] or 0
@@ -190,7 +174,7 @@ def asset_upload_validate(*, owner: Any, uploaded_file: Any, pending_bytes: int 
                 % {"quota": _mb(settings.MEDIA_USER_QUOTA)},
                 code="quota_exceeded",
             )
-    return UploadFacts(name, mime, kind, EXTENSIONS[mime], size, sha256, width, height)
+    return UploadFacts(name, mime, kind, EXTENSIONS[mime], size, sha256, checked.width, checked.height, checked.content)
 
 
 def asset_create(
@@ -232,7 +216,7 @@ def asset_create(
     )
     storage = asset.storage
     uploaded_file.seek(0)
-    stored_name = storage.save(asset_upload_to(asset, f"x.{facts.extension}"), uploaded_file)
+    stored_name = storage.save(asset_upload_to(asset, f"x.{facts.extension}"), _stored_content(uploaded_file, facts))
     try:
         with transaction.atomic():
             asset.file.name = stored_name
@@ -306,6 +290,17 @@ def asset_create_many(
     return assets
 
 
+def _stored_content(uploaded_file: Any, facts: UploadFacts) -> File:
+    """What goes to storage: the re-encoded image, or the upload itself; with the sniffed type (S3 would
+    otherwise take the type the client claimed) and, for files that are not images, audio or video, a
+    download disposition (see `storage.S3Storage`)."""
+    content = ContentFile(facts.content) if facts.content is not None else File(uploaded_file)
+    content.content_type = facts.mime_type
+    if facts.kind in (Asset.Kind.DOCUMENT, Asset.Kind.OTHER):
+        content.content_disposition = content_disposition_header(as_attachment=True, filename=facts.name)
+    return content
+
+
 def asset_update(*, asset: Asset, data: dict[str, str]) -> Asset:
     """Change alt text and title (the `*_en` / `*_zh_hans` fields); other keys are ignored."""
     changed = [field for field in TRANSLATED_FIELDS if field in data]
@@ -376,7 +371,9 @@ def _save_rendition(asset: Asset, spec: str, content: bytes, mime: str, size: tu
     name = f"renditions/{_rendition_key(asset)[:2]}/{_rendition_key(asset)}/{spec}"
     if storage.exists(name):
         storage.delete(name)
-    stored = storage.save(name, ContentFile(content))
+    derived = ContentFile(content)
+    derived.content_type = mime
+    stored = storage.save(name, derived)
     rendition, _created = Rendition.objects.update_or_create(
         asset=asset,
         spec=spec,

@@ -2,12 +2,13 @@
 
 import django_filters
 
+from apps.core.filters import IsoDateTimeFilter
 from apps.media.models import Asset
 
 
 class AssetFilter(django_filters.FilterSet):
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lte")
+    created_after = IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = IsoDateTimeFilter(field_name="created_at", lookup_expr="lte")
     created_on = django_filters.DateFilter(field_name="created_at", lookup_expr="date")
 
     class Meta:

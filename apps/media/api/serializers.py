@@ -66,3 +66,10 @@ class AssetUploadSerializer(serializers.Serializer):
     title_zh_hans = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
     # Each file is checked by `services.asset_create_many` (type, size, quota of the whole batch).
+
+
+class AssetUploadResultSerializer(serializers.Serializer):
+    """The answer to an upload: one object whatever the number of files, so clients parse one shape
+    (`results` as in a list page, in the order the files were sent)."""
+
+    results = AssetSerializer(many=True, read_only=True)

@@ -1,8 +1,9 @@
 """`/api/v1/media/`: the media library over the API.
 
-Users list, upload (multipart, several files at once in `files`), read, edit alt text/title and delete
-their own assets; editors see and manage all. Responses carry the URLs of the original and of every
-rendition (signed and short-lived for private files) and the processing status and error.
+Users list, upload (multipart, several files at once in `files`; the answer is `{"results": [asset, ...]}`),
+read, edit alt text/title and delete their own assets; editors see and manage all. Responses carry the
+URLs of the original and of every rendition (signed and short-lived for private files) and the
+processing status and error.
 """
 
 from typing import Any
@@ -17,7 +18,7 @@ from apps.media import selectors, services
 from apps.media.models import Asset
 
 from .filters import AssetFilter
-from .serializers import AssetSerializer, AssetUploadSerializer
+from .serializers import AssetSerializer, AssetUploadResultSerializer, AssetUploadSerializer
 
 
 class AssetViewSet(
@@ -43,14 +44,14 @@ class AssetViewSet(
         self.throttle_scope = "upload" if self.action == "create" else None
         return super().get_throttles()
 
-    @extend_schema(request=AssetUploadSerializer, responses={201: AssetSerializer(many=True)})
+    @extend_schema(request=AssetUploadSerializer, responses={201: AssetUploadResultSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         upload = AssetUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         assets = services.asset_create_many(owner=request.user, **upload.validated_data)
         ids = [a.pk for a in assets]
         fresh = sorted(self.get_queryset().filter(pk__in=ids), key=lambda a: ids.index(a.pk))
-        return Response(self.get_serializer(fresh, many=True).data, status=status.HTTP_201_CREATED)
+        return Response({"results": self.get_serializer(fresh, many=True).data}, status=status.HTTP_201_CREATED)
 
     def perform_update(self, serializer: AssetSerializer) -> None:
         services.asset_update(asset=serializer.instance, data=serializer.validated_data)

@@ -5,6 +5,7 @@ from apps.accounts.tests.factories import UserFactory
 from apps.media.models import Asset
 
 from .factories import image_bytes, upload
+from .samples import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/media/"
@@ -27,7 +28,8 @@ def test_a_user_uploads_several_files_at_once_and_sees_urls_and_status(
     files = [upload(image_bytes(color=(9, 9, 9)), "a.jpg"), upload(image_bytes(fmt="PNG"), "b.png")]
     response = _post(api_client, files, django_capture_on_commit_callbacks, alt_text="A lake", title="Lake")
     assert response.status_code == 201, response.json()
-    body = response.json()
+    assert list(response.json()) == ["results"]
+    body = response.json()["results"]
     assert [a["original_name"] for a in body] == ["a.jpg", "b.png"]
     assert body[0]["alt_text_en"] == "A lake"
     assert body[0]["status"] == "pending"
@@ -92,7 +94,7 @@ def test_owners_edit_alt_text_and_title_in_both_languages_but_nothing_else(api_c
 
 def test_owners_delete_their_asset_and_its_files(api_client, owner, django_capture_on_commit_callbacks, media_dirs):
     api_client.force_authenticate(owner)
-    created = _post(api_client, [upload(image_bytes())], django_capture_on_commit_callbacks).json()[0]
+    created = _post(api_client, [upload(image_bytes())], django_capture_on_commit_callbacks).json()["results"][0]
     assert [p for p in media_dirs.rglob("*") if p.is_file()]
     with django_capture_on_commit_callbacks(execute=True):
         assert api_client.delete(f"{URL}{created['id']}/").status_code == 204
@@ -110,6 +112,34 @@ def test_the_list_filters_by_kind_and_date_and_orders(api_client, editor):
         a.pk
     ]
     assert [x["id"] for x in api_client.get(URL, {"ordering": "-size"}).json()["results"]] == [b.pk, a.pk]
+
+
+@pytest.mark.parametrize(
+    ("parameter", "value"),
+    [
+        ("created_after", "0001-01-01T00:07:30+15:00"),  # before year 1 once in UTC
+        ("created_before", "9999-12-31T23:59:59-14:00"),  # after year 9999 once in UTC
+    ],
+)
+def test_a_date_filter_outside_the_utc_range_is_a_400_naming_the_parameter(api_client, owner, parameter, value):
+    api_client.force_authenticate(owner)
+    response = api_client.get(URL, {parameter: value})
+    assert response.status_code == 400
+    message = "Enter a date and time between 0001-01-01 and 9999-12-31 in UTC."
+    assert response.json() == {
+        "detail": f"Invalid input. {parameter}: {message}",
+        "code": "overflow",
+        "errors": {parameter: [message]},
+    }
+
+
+def test_a_naive_date_filter_at_the_edge_of_time_in_a_zone_east_of_utc_is_a_400(api_client, owner, settings):
+    settings.TIME_ZONE = "Asia/Shanghai"
+    api_client.force_authenticate(owner)
+    response = api_client.get(URL, {"created_after": "0001-01-01T00:00:00"})
+    assert response.status_code == 400
+    assert response.json()["code"] == "overflow"
+    assert api_client.get(URL, {"created_after": "0001-01-02T00:00:00"}).json()["count"] == 0
 
 
 def test_the_list_query_count_stays_flat(api_client, editor, django_assert_max_num_queries):
@@ -139,7 +169,7 @@ def test_uploads_are_throttled_with_the_upload_scope(
 def test_the_private_file_url_is_in_the_api_for_its_owner(api_client, owner, django_capture_on_commit_callbacks):
     api_client.force_authenticate(owner)
     body = _post(api_client, [upload(image_bytes())], django_capture_on_commit_callbacks, visibility="private").json()
-    assert body[0]["url"].startswith(reverse("media:private-file", kwargs={"token": "x"})[:-1])
+    assert body["results"][0]["url"].startswith(reverse("media:private-file", kwargs={"token": "x"})[:-1])
 
 
 def test_a_storage_failure_midway_leaves_no_rows_and_no_files(api_client, owner, monkeypatch, media_dirs):
@@ -161,3 +191,37 @@ def test_a_storage_failure_midway_leaves_no_rows_and_no_files(api_client, owner,
         api_client.post(URL, {"files": files}, format="multipart")
     assert not Asset.objects.exists()
     assert not [p for p in media_dirs.rglob("*") if p.is_file()]
+
+
+def _nullable_to_json_schema(node):
+    """OpenAPI 3.0's `nullable: true` in JSON Schema terms, so `jsonschema` can check answers."""
+    if isinstance(node, list):
+        return [_nullable_to_json_schema(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: _nullable_to_json_schema(value) for key, value in node.items()}
+    if node.pop("nullable", False):
+        if "type" in node:
+            node["type"] = [node["type"], "null"]
+        else:
+            node = {"anyOf": [node, {"type": "null"}]}
+    return node
+
+
+def test_the_upload_answer_is_the_one_object_the_schema_describes(
+    api_client, owner, client, django_capture_on_commit_callbacks
+):
+    import jsonschema
+    import yaml
+
+    schema = yaml.safe_load(client.get("/api/schema/").content)
+    operation = schema["paths"]["/api/v1/media/"]["post"]
+    assert not [p["name"] for p in operation.get("parameters", [])]  # no list filters or pages on an upload
+    answer = operation["responses"]["201"]["content"]["application/json"]["schema"]
+    api_client.force_authenticate(owner)
+    for files in ([upload(image_bytes(), "one.jpg")], [upload(image_bytes(color=(1, 2, 3))), upload(pdf_bytes())]):
+        response = _post(api_client, files, django_capture_on_commit_callbacks, visibility="private")
+        assert response.status_code == 201
+        document = _nullable_to_json_schema({**answer, "components": schema["components"]})
+        jsonschema.validate(response.json(), document)
+        assert len(response.json()["results"]) == len(files)

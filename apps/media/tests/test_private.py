@@ -7,6 +7,7 @@ from apps.media import selectors, services
 from apps.media.models import Asset
 
 from .factories import upload
+from .samples import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +18,7 @@ def private_asset(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         asset = services.asset_create(
             owner=owner,
-            uploaded_file=upload(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "Invoice 7.pdf"),
+            uploaded_file=upload(pdf_bytes(), "Invoice 7.pdf", "application/pdf"),
             visibility=Asset.Visibility.PRIVATE,
         )
     return asset
@@ -35,9 +36,52 @@ def test_the_owner_downloads_a_private_file_through_a_signed_url(client, private
 
 def test_a_signed_url_is_refused_to_anyone_else_and_to_anonymous_visitors(client, private_asset):
     url = selectors.asset_private_url(asset=private_asset, for_user=private_asset.owner)
-    assert client.get(url).status_code == 403
+    anonymous = client.get(url)
+    assert anonymous.status_code == 401
+    assert anonymous.json()["code"] == "not_authenticated"
     client.force_login(UserFactory())
-    assert client.get(url).status_code == 403
+    someone_else = client.get(url)
+    assert someone_else.status_code == 403
+    assert someone_else.json() == {
+        "detail": "This link has expired, was changed, or was made for another account.",
+        "code": "link_refused",
+        "errors": {},
+    }
+
+
+def test_a_bearer_only_client_downloads_its_own_private_file_from_the_url_the_api_gave_it(
+    client, private_asset, bearer_headers
+):
+    headers = bearer_headers(private_asset.owner)
+    detail = client.get(f"/api/v1/media/{private_asset.pk}/", **headers)
+    assert detail.status_code == 200
+    response = client.get(detail.json()["url"], **headers)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    assert response["Content-Disposition"].startswith('attachment; filename="Invoice 7.pdf"')
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_private_link_refuses_another_users_bearer_token_and_a_forged_one(client, private_asset, bearer_headers):
+    url = selectors.asset_private_url(asset=private_asset, for_user=private_asset.owner)
+    other = client.get(url, **bearer_headers(UserFactory()))
+    assert other.status_code == 403
+    assert other.json()["code"] == "link_refused"
+    forged = client.get(url, HTTP_AUTHORIZATION="Bearer eyJhbGciOiJub25lIn0.eyJ1c2VyX2lkIjoxfQ.")
+    assert forged.status_code == 401
+    assert forged.json()["code"] == "token_not_valid"
+
+
+def test_a_bearer_token_does_not_open_an_expired_or_tampered_link(client, private_asset, bearer_headers, monkeypatch):
+    headers = bearer_headers(private_asset.owner)
+    url = selectors.asset_private_url(asset=private_asset, for_user=private_asset.owner, expires=60)
+    tampered = url[:-3] + ("AAA" if not url.endswith("AAA") else "BBB")
+    assert client.get(tampered, **headers).json()["code"] == "link_refused"
+    later = time.time() + 61
+    monkeypatch.setattr(time, "time", lambda: later)
+    expired = client.get(url, **headers)
+    assert expired.status_code == 403
+    assert expired.json()["code"] == "link_refused"
 
 
 def test_a_signed_url_expires(client, private_asset, monkeypatch):

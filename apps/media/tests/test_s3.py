@@ -48,9 +48,9 @@ def s3(settings, s3_endpoint, request):
     }
     settings.STORAGES = {
         **settings.STORAGES,
-        "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {**common, "querystring_auth": False}},
+        "default": {"BACKEND": "apps.media.storage.S3Storage", "OPTIONS": {**common, "querystring_auth": False}},
         "private": {
-            "BACKEND": "storages.backends.s3.S3Storage",
+            "BACKEND": "apps.media.storage.S3Storage",
             "OPTIONS": {**common, "querystring_auth": True, "location": "private", "querystring_expire": 300},
         },
     }
@@ -137,3 +137,43 @@ def test_a_video_on_s3_is_processed_from_a_temporary_copy(s3, tmp_path, django_c
     asset.refresh_from_db()
     assert asset.status == Asset.Status.READY, asset.error
     assert asset.renditions.get(spec="poster.jpg").file.name in _keys(client, bucket)
+
+
+def test_s3_stores_the_re_encoded_image_with_the_sniffed_type_not_the_claimed_one(s3):
+    from .samples import jpeg_with_html_tail
+
+    client, bucket = s3
+    asset = services.asset_create(
+        owner=UserFactory(), uploaded_file=upload(jpeg_with_html_tail(), "cat.html", content_type="text/html")
+    )
+    stored = client.get_object(Bucket=bucket, Key=asset.file.name)
+    body = stored["Body"].read()
+    assert stored["ContentType"] == "image/jpeg"
+    assert b"<script" not in body
+    assert body.endswith(b"\xff\xd9")
+    assert len(body) == asset.size
+
+
+def test_s3_serves_documents_as_downloads_with_their_sniffed_type(s3):
+    from .samples import pdf_bytes
+
+    client, bucket = s3
+    for visibility, prefix in ((Asset.Visibility.PUBLIC, ""), (Asset.Visibility.PRIVATE, "private/")):
+        asset = services.asset_create(
+            owner=UserFactory(),
+            uploaded_file=upload(pdf_bytes(), "Report 7.pdf", content_type="text/html"),
+            visibility=visibility,
+        )
+        head = client.head_object(Bucket=bucket, Key=f"{prefix}{asset.file.name}")
+        assert head["ContentType"] == "application/pdf"
+        assert head["ContentDisposition"] == 'attachment; filename="Report 7.pdf"'
+
+
+def test_s3_renditions_carry_their_own_type(s3, django_capture_on_commit_callbacks):
+    client, bucket = s3
+    with django_capture_on_commit_callbacks(execute=True):
+        asset = services.asset_create(owner=UserFactory(), uploaded_file=upload(image_bytes()))
+    rendition = asset.renditions.get(spec="w360.webp")
+    head = client.head_object(Bucket=bucket, Key=rendition.file.name)
+    assert head["ContentType"] == "image/webp"
+    assert "ContentDisposition" not in head
