@@ -61,10 +61,10 @@ def media_origins() -> list[str]:
         config = settings.STORAGES.get(alias)
         if config is None:
             continue
-        options = dict(config.get("OPTIONS", {}))
-        if "querystring_auth" in options:
-            options["querystring_auth"] = False  # the host is all we need: no signing, no credentials
-        origin = _origin(storages.create_storage({**config, "OPTIONS": options}).url("csp-probe"))
+        storage = storages.create_storage(config)
+        if hasattr(storage, "querystring_auth"):
+            storage.querystring_auth = False  # S3: the host is all we need, so no signing and no credentials
+        origin = _origin(storage.url("csp-probe"))
         if origin and origin not in origins:
             origins.append(origin)
     return origins
