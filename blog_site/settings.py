@@ -348,63 +348,61 @@ CSP_AREAS = [
     ("/api/", "api"),  # JSON; HTML pages under it (DRF's browsable API) get "browsable-api"
     ("/_allauth/", "api"),
 ]
+# Sources are tuples: the areas share them, so a change is a new tuple, never one edited in place.
 _CSP_COMMON = {
-    "default-src": ["'self'"],
-    "script-src": ["'self'"],
-    "style-src": ["'self'"],
-    "img-src": ["'self'", "data:", "{media-hosts}"],
-    "media-src": ["'self'", "{media-hosts}"],
-    "font-src": ["'self'"],
-    "connect-src": ["'self'"],
-    "frame-src": ["'none'"],
-    "worker-src": ["'none'"],
-    "object-src": ["'none'"],
-    "base-uri": ["'self'"],
-    "form-action": ["'self'"],
-    "frame-ancestors": ["'none'"],
+    "default-src": ("'self'",),
+    "script-src": ("'self'",),
+    "style-src": ("'self'",),
+    "img-src": ("'self'", "data:", "{media-hosts}"),
+    "media-src": ("'self'", "{media-hosts}"),
+    "font-src": ("'self'",),
+    "connect-src": ("'self'",),
+    "frame-src": ("'none'",),
+    "worker-src": ("'none'",),
+    "object-src": ("'none'",),
+    "base-uri": ("'self'",),
+    "form-action": ("'self'",),
+    "frame-ancestors": ("'none'",),
 }
 CSP_POLICIES = {
     # No inline script or style anywhere: cached pages need no per-request nonce.
-    "reader": {**_CSP_COMMON, "form-action": ["'self'", "{oauth-hosts}"]},
-    "admin": _CSP_COMMON,
+    "reader": {**_CSP_COMMON, "form-action": ("'self'", "{oauth-hosts}")},
+    "admin": {**_CSP_COMMON},
     # Swagger UI and ReDoc (local files). ReDoc styles its pages with <style> elements: those made while
     # it renders carry the answer's nonce (docs pages are never cached); the one it makes as it loads
     # has a fixed text, allowed by hash (with the empty element it starts as). Its search index runs
     # in a worker made from a blob: URL.
     "docs": {
         **_CSP_COMMON,
-        "style-src": [
+        "style-src": (
             "'self'",
             "{nonce}",
             "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",  # an empty <style>
             "'sha256-QMIg+bpjm3JdElJ388KYke01izlUW0UoNOeKjpMxdgc='",  # ReDoc's perfect-scrollbar CSS
-        ],
-        "worker-src": ["blob:"],
+        ),
+        "worker-src": ("blob:",),
     },
     # DRF's browsable API has style attributes in its templates; its scripts stay strict.
-    "browsable-api": {**_CSP_COMMON, "style-src": ["'self'", "'unsafe-inline'"]},
+    "browsable-api": {**_CSP_COMMON, "style-src": ("'self'", "'unsafe-inline'")},
     # JSON is never a page: nothing may load, nothing may frame it.
-    "api": {"default-src": ["'none'"], "frame-ancestors": ["'none'"]},
+    "api": {"default-src": ("'none'",), "frame-ancestors": ("'none'",)},
 }
 CSP_OAUTH_ORIGINS = {"github": "https://github.com", "google": "https://accounts.google.com"}
-# Browser features the site never uses are off for it and for anything it embeds.
+# Browser features the site never uses, allowed for no origin ("self" would allow the site only).
 PERMISSIONS_POLICY = {
-    feature: []
-    for feature in (
-        "accelerometer",
-        "camera",
-        "display-capture",
-        "geolocation",
-        "gyroscope",
-        "hid",
-        "magnetometer",
-        "microphone",
-        "midi",
-        "payment",
-        "serial",
-        "usb",
-        "xr-spatial-tracking",
-    )
+    "accelerometer": (),
+    "camera": (),
+    "display-capture": (),
+    "geolocation": (),
+    "gyroscope": (),
+    "hid": (),
+    "magnetometer": (),
+    "microphone": (),
+    "midi": (),
+    "payment": (),
+    "serial": (),
+    "usb": (),
+    "xr-spatial-tracking": (),
 }
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
