@@ -25,7 +25,6 @@ from django.core.files.storage import storages
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
-from django.utils.functional import SimpleLazyObject, empty
 
 MEDIA_HOSTS = "{media-hosts}"
 OAUTH_HOSTS = "{oauth-hosts}"
@@ -120,6 +119,20 @@ class HeaderConfig:
         return build_policy(settings.CSP_POLICIES[area], media=self.media, oauth=self.oauth, nonce=nonce)
 
 
+class CSPNonce:
+    """`request.csp_nonce`: made the first time a template prints it, fresh for each answer."""
+
+    __slots__ = ("value",)
+
+    def __init__(self) -> None:
+        self.value: str | None = None
+
+    def __str__(self) -> str:
+        if self.value is None:
+            self.value = secrets.token_urlsafe(18)
+        return self.value
+
+
 @cache
 def header_config() -> HeaderConfig:
     media = [*media_origins(), *settings.CSP_IMG_HOSTS]
@@ -150,14 +163,13 @@ class SecurityHeadersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        # Made only when a template asks for it (`request.csp_nonce`), so only on pages that use one.
-        request.csp_nonce = nonce = SimpleLazyObject(lambda: secrets.token_urlsafe(18))
+        request.csp_nonce = nonce = CSPNonce()  # in the policy only if the page used it
         response = self.get_response(request)
         config = header_config()
         area = config.area(request.path, response.get("Content-Type", ""))
         if settings.DEBUG and response.status_code in (404, 500):
             area = None  # Django's debug pages style and script themselves inline
         if area is not None and config.csp_header not in response:
-            response[config.csp_header] = config.policy(area, None if nonce._wrapped is empty else str(nonce))
+            response[config.csp_header] = config.policy(area, nonce.value)
         response.setdefault("Permissions-Policy", config.permissions_policy)
         return response
