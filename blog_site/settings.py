@@ -334,6 +334,82 @@ if env.bool("USE_X_FORWARDED_PROTO", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SILENCED_SYSTEM_CHECKS = env.list("SILENCED_SYSTEM_CHECKS", default=[])
 
+# --- Security headers: Content-Security-Policy, Permissions-Policy (apps/core/security_headers.py) ---
+# One CSP per area, chosen by path prefix (first match; anything else is a reader page). In the
+# sources, "{media-hosts}" becomes the media storages' origins (S3, CDN) plus CSP_IMG_HOSTS, and
+# "{oauth-hosts}" the sign-in origins of the OAuth providers switched on (see the README).
+CSP_REPORT_ONLY = env.bool("CSP_REPORT_ONLY", default=False)  # report violations, block nothing
+CSP_REPORT_URI = env.str("CSP_REPORT_URI", default="")  # where browsers POST violation reports
+CSP_IMG_HOSTS = env.list("CSP_IMG_HOSTS", default=[])  # more origins for images, audio and video
+CSP_AREAS = [
+    ("/admin/", "admin"),
+    ("/api/docs/", "docs"),
+    ("/api/redoc/", "docs"),
+    ("/_allauth/openapi.html", "docs"),
+    ("/api/", "api"),  # JSON; HTML pages under it (DRF's browsable API) get "browsable-api"
+    ("/_allauth/", "api"),
+]
+# Sources are tuples: the areas share them, so a change is a new tuple, never one edited in place.
+_CSP_COMMON = {
+    "default-src": ("'self'",),
+    "script-src": ("'self'",),
+    "style-src": ("'self'",),
+    "img-src": ("'self'", "data:", "{media-hosts}"),
+    "media-src": ("'self'", "{media-hosts}"),
+    "font-src": ("'self'",),
+    "connect-src": ("'self'",),
+    "frame-src": ("'none'",),
+    "worker-src": ("'none'",),
+    "object-src": ("'none'",),
+    "base-uri": ("'self'",),
+    "form-action": ("'self'",),
+    "frame-ancestors": ("'none'",),
+}
+CSP_POLICIES = {
+    # No inline script or style anywhere: cached pages need no per-request nonce.
+    "reader": {**_CSP_COMMON, "form-action": ("'self'", "{oauth-hosts}")},
+    "admin": {**_CSP_COMMON},
+    # Swagger UI and ReDoc (local files). ReDoc styles its pages with <style> elements: those made while
+    # it renders carry the answer's nonce (docs pages are never cached); the one it makes as it loads
+    # has a fixed text, allowed by hash (with the empty element it starts as). Its search index runs
+    # in a worker made from a blob: URL.
+    "docs": {
+        **_CSP_COMMON,
+        "style-src": (
+            "'self'",
+            "{nonce}",
+            "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",  # an empty <style>
+            "'sha256-QMIg+bpjm3JdElJ388KYke01izlUW0UoNOeKjpMxdgc='",  # ReDoc's perfect-scrollbar CSS
+        ),
+        "worker-src": ("blob:",),
+    },
+    # DRF's browsable API has style attributes in its templates; its scripts stay strict.
+    "browsable-api": {**_CSP_COMMON, "style-src": ("'self'", "'unsafe-inline'")},
+    # JSON is never a page: nothing may load, nothing may frame it.
+    "api": {"default-src": ("'none'",), "frame-ancestors": ("'none'",)},
+}
+CSP_OAUTH_ORIGINS = {"github": "https://github.com", "google": "https://accounts.google.com"}
+# Browser features the site never uses, allowed for no origin ("self" would allow the site only).
+PERMISSIONS_POLICY = {
+    "accelerometer": (),
+    "camera": (),
+    "display-capture": (),
+    "geolocation": (),
+    "gyroscope": (),
+    "hid": (),
+    "magnetometer": (),
+    "microphone": (),
+    "midi": (),
+    "payment": (),
+    "serial": (),
+    "usb": (),
+    "xr-spatial-tracking": (),
+}
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "apps.core.security_headers.SecurityHeadersMiddleware",
+)
+
 # --- Logging ------------------------------------------------------------------------------------
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {
