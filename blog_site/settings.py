@@ -38,6 +38,7 @@ else:
     SECRET_KEY = SECRET_KEY or _DEV_SECRET
     ALLOWED_HOSTS = ALLOWED_HOSTS or ["localhost", "127.0.0.1", "[::1]", "testserver"]
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_FAILURE_VIEW = "apps.core.api_errors.csrf_failure"  # JSON on API paths, Django's page elsewhere
 
 # --- Applications (cookiecutter-django's three lists) --------------------------------------------
 DJANGO_APPS = [
@@ -82,6 +83,8 @@ SITE_ID = 1
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # API paths answer JSON errors; JSON nested too deep or bodies over the limit stop here (apps/core/api_errors.py).
+    "apps.core.api_errors.ApiErrorMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
