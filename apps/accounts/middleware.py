@@ -89,9 +89,10 @@ class PreferredLanguageMiddleware:
 
 
 class JWTCookieMiddleware:
-    """Set or clear the HttpOnly access/refresh cookies when a browser signs in or out.
+    """Set or clear the HttpOnly access/refresh cookies when a browser signs in or out, and hand the
+    app client its fresh pair after it changed its password.
 
-    The signal receivers in `receivers.py` mark the request; the cookies are written here because
+    The signal receivers in `receivers.py` mark the request; the tokens are written here because
     only the response can carry them.
     """
 
@@ -105,7 +106,17 @@ class JWTCookieMiddleware:
             set_jwt_cookies(response, pair)
         elif getattr(request, "_jwt_cookie_clear", False):
             clear_jwt_cookies(response)
+        body_pair = getattr(request, "_jwt_body_pair", None)
+        if body_pair is not None and response.status_code == 200:
+            _add_to_meta(response, body_pair.as_meta())
         return response
+
+
+def _add_to_meta(response: HttpResponse, meta: dict) -> None:
+    """allauth's answer carries the tokens in `meta`, as after a sign-in."""
+    data = json.loads(response.content)
+    data["meta"] = {**data.get("meta", {}), **meta}
+    response.content = json.dumps(data).encode()
 
 
 def set_jwt_cookies(response: HttpResponse, pair: object) -> None:
