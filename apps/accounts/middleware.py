@@ -124,7 +124,7 @@ class JWTCookieMiddleware:
         elif getattr(request, "_jwt_cookie_clear", False):
             clear_jwt_cookies(response)
         body_pair = getattr(request, "_jwt_body_pair", None)
-        if body_pair is not None and response.status_code == 200:
+        if body_pair is not None and response.status_code == 200 and response["Content-Type"] == "application/json":
             _add_to_meta(response, body_pair.as_meta())
         return response
 
