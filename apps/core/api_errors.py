@@ -28,7 +28,6 @@ from .api import error_body
 MAX_JSON_DEPTH = 32
 API_PREFIXES = ("/api/", "/_allauth/")
 _ALLAUTH_PREFIX = "/_allauth/"
-_FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 
 _MESSAGES = {
     400: ("Bad request.", "bad_request"),
@@ -95,10 +94,12 @@ def _error_data(path: str, status: int, detail: str, code: str) -> dict[str, Any
 
 
 def _checks_body(request: HttpRequest) -> bool:
-    if request.method in ("GET", "HEAD", "OPTIONS") or request.content_type in _FORM_TYPES:
+    if request.method in ("GET", "HEAD", "OPTIONS"):
         return False
-    # allauth's headless views parse any body as JSON whatever its content type.
-    return request.path.startswith(_ALLAUTH_PREFIX) or request.content_type.endswith("json")
+    # allauth's headless views parse any body as JSON, whatever its content type says.
+    if request.path.startswith(_ALLAUTH_PREFIX):
+        return True
+    return request.content_type.endswith("json")
 
 
 def _too_large(request: HttpRequest) -> bool:

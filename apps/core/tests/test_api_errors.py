@@ -57,10 +57,10 @@ def test_json_nested_too_deep_is_a_400_in_the_documented_shape(path, shape):
         assert body == {"status": 400, "errors": [{"message": message, "code": "json_too_deep"}]}
 
 
-def test_allauth_reads_any_body_as_json_so_its_depth_is_checked_whatever_the_content_type():
-    response = Client(raise_request_exception=False).post(
-        "/_allauth/app/v1/auth/login", DEEP, content_type="text/plain"
-    )
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data"])
+def test_allauth_reads_any_body_as_json_so_its_depth_is_checked_whatever_the_content_type(content_type):
+    client = Client(raise_request_exception=False)
+    response = client.post("/_allauth/app/v1/auth/login", DEEP, content_type=content_type)
     assert response.status_code == 400
     assert response.json()["errors"][0]["code"] == "json_too_deep"
 
