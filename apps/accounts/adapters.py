@@ -8,8 +8,10 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.http import HttpRequest
 from django.utils import translation
+from django.utils.crypto import get_random_string
 
 from apps.core.net import client_ip
 
@@ -59,6 +61,13 @@ class AccountAdapter(DefaultAccountAdapter):
         context = {**context, "current_site": SiteInfo(settings.SITE_NAME, settings.SITE_URL.split("://", 1)[-1])}
         with translation.override(language):
             super().send_mail(template_prefix, email, context)
+
+    def send_account_already_exists_mail(self, email: str) -> None:
+        """A sign-up with a taken address creates nothing and sends this e-mail instead. Hash a
+        throwaway password with the production hasher first, as creating the account does: the hash
+        is most of a new sign-up's time, and without it the quick answer tells the address is taken."""
+        make_password(get_random_string(32))
+        super().send_account_already_exists_mail(email)
 
     def format_email_subject(self, subject: str) -> str:
         return f"[{settings.SITE_NAME}] {subject}"

@@ -20,3 +20,8 @@ class AccountsConfig(AppConfig):
         auth_signals.user_logged_out.connect(receivers.on_user_logged_out, dispatch_uid="accounts.jwt_cookies_out")
         account_signals.user_signed_up.connect(receivers.on_user_signed_up, dispatch_uid="accounts.signed_up")
         account_signals.email_confirmed.connect(receivers.on_email_confirmed, dispatch_uid="accounts.email_confirmed")
+        # A password change or reset revokes the user's other sessions and tokens (any other path that
+        # sets a password, e.g. the admin or `changepassword`, is covered by User.save()).
+        for signal, name in ((account_signals.password_changed, "changed"), (account_signals.password_set, "set")):
+            signal.connect(receivers.on_password_changed, dispatch_uid=f"accounts.password_{name}")
+        account_signals.password_reset.connect(receivers.on_password_reset, dispatch_uid="accounts.password_reset")

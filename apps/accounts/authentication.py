@@ -34,10 +34,15 @@ class JWTHeaderOrCookieAuthentication(JWTAuthentication):
         return user, token
 
     def get_user(self, validated_token: Any) -> Any:
-        from .services import TOKEN_VERSION_CLAIM
+        from .selectors import token_family_is_revoked
+        from .services import TOKEN_FAMILY_CLAIM, TOKEN_VERSION_CLAIM
 
         user = super().get_user(validated_token)  # also refuses inactive users
-        if validated_token.get(TOKEN_VERSION_CLAIM) != user.token_version:
+        # The version moves on log-out-everywhere, disabling and any password change; a family is
+        # revoked when one of its refresh tokens is replayed after its rotation.
+        if validated_token.get(TOKEN_VERSION_CLAIM) != user.token_version or token_family_is_revoked(
+            family=validated_token.get(TOKEN_FAMILY_CLAIM)
+        ):
             raise exceptions.AuthenticationFailed("Token has been revoked.", code="token_revoked")
         return user
 

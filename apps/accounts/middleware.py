@@ -2,45 +2,62 @@
 
 import json
 from collections.abc import Callable
+from functools import cache
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from apps.core.api import error_body
+from apps.core.api_errors import api_error, is_api_path
 from apps.core.net import client_ip
 from apps.core.ratelimit import ratelimit_check
 
 from .models import normalize_email
 
-# POSTs to these paths are auth endpoints (site pages are under /<lang>/accounts/).
+# POSTs to these paths are auth endpoints (site pages are under /<lang>/accounts/; the admin login too).
 _AUTH_API_PREFIXES = ("/_allauth/", "/api/v1/auth/", "/api/v1/users/me/deletion-code/")
-_EMAIL_FIELDS = ("email", "login")
+_EMAIL_FIELDS = ("email", "login", "username")  # the admin login names the e-mail field "username"
+_NOT_AUTH_PAGES = ("profile/", "logout/")  # account pages that check no credential and send no e-mail
+
+
+@cache
+def _admin_login_path() -> str:
+    return reverse("admin:login")
 
 
 def _is_auth_post(request: HttpRequest) -> bool:
     if request.method != "POST":
         return False
     path = request.path
-    if path.startswith(_AUTH_API_PREFIXES):
+    if path.startswith(_AUTH_API_PREFIXES) or path == _admin_login_path():
         return True
-    parts = path.split("/", 3)
-    return len(parts) > 2 and parts[1] in dict(settings.LANGUAGES) and parts[2] == "accounts"
+    parts = path.split("/", 3)  # "", language, "accounts", page
+    return (
+        len(parts) > 3
+        and parts[1] in dict(settings.LANGUAGES)
+        and parts[2] == "accounts"
+        and parts[3] not in _NOT_AUTH_PAGES
+    )
 
 
 def _target_email(request: HttpRequest) -> str:
+    """The address the attempt is about: the one in the body, else the signed-in user's own (a
+    password change, a deletion code...), so an account's budget is the same from every IP."""
     values = _json_body(request) if request.content_type == "application/json" else request.POST
     for name in _EMAIL_FIELDS:
         value = values.get(name)
         if isinstance(value, str) and "@" in value:
             return normalize_email(value)
-    return ""
+    user = getattr(request, "user", None)
+    return user.email if user is not None and user.is_authenticated else ""
 
 
 class AuthRateLimitMiddleware:
-    """Every auth POST counts against the client IP and against the e-mail it targets.
+    """The one limiter of every auth endpoint: site pages, allauth's headless API, our token
+    endpoints and the admin login. Every POST counts against the client IP and the e-mail it targets.
 
     The same answer (429) whether or not the address has an account, so it reveals nothing.
     """
@@ -61,8 +78,8 @@ class AuthRateLimitMiddleware:
 
     def _too_many(self, request: HttpRequest, retry_after: int) -> HttpResponse:
         message = _("Too many attempts. Please wait a few minutes and try again.")
-        if request.path.startswith(_AUTH_API_PREFIXES):
-            response: HttpResponse = JsonResponse(error_body(message, "throttled"), status=429)
+        if is_api_path(request.path):
+            response: HttpResponse = api_error(request, 429, message, "throttled")
         else:
             response = render(request, "account/too_many.html", {"message": message}, status=429)
         response["Retry-After"] = str(retry_after)
@@ -89,9 +106,10 @@ class PreferredLanguageMiddleware:
 
 
 class JWTCookieMiddleware:
-    """Set or clear the HttpOnly access/refresh cookies when a browser signs in or out.
+    """Set or clear the HttpOnly access/refresh cookies when a browser signs in or out, and hand the
+    app client its fresh pair after it changed its password.
 
-    The signal receivers in `receivers.py` mark the request; the cookies are written here because
+    The signal receivers in `receivers.py` mark the request; the tokens are written here because
     only the response can carry them.
     """
 
@@ -105,7 +123,17 @@ class JWTCookieMiddleware:
             set_jwt_cookies(response, pair)
         elif getattr(request, "_jwt_cookie_clear", False):
             clear_jwt_cookies(response)
+        body_pair = getattr(request, "_jwt_body_pair", None)
+        if body_pair is not None and response.status_code == 200 and response["Content-Type"] == "application/json":
+            _add_to_meta(response, body_pair.as_meta())
         return response
+
+
+def _add_to_meta(response: HttpResponse, meta: dict) -> None:
+    """allauth's answer carries the tokens in `meta`, as after a sign-in."""
+    data = json.loads(response.content)
+    data["meta"] = {**data.get("meta", {}), **meta}
+    response.content = json.dumps(data).encode()
 
 
 def set_jwt_cookies(response: HttpResponse, pair: object) -> None:

@@ -74,9 +74,25 @@ class User(AbstractBaseUser, PermissionsMixin):
         super().clean()
         self.email = normalize_email(self.email)
 
+    def set_unusable_password(self) -> None:
+        super().set_unusable_password()
+        self._password_removed = True
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.email = normalize_email(self.email)
+        # A new (or removed) password voids every token issued under the old one, whichever path set
+        # it: allauth, the admin, `manage.py changepassword`. `_password` is Django's mark of a real
+        # change: it stays None when a sign-in re-hashes the same password with a newer hasher.
+        changed = self._password is not None or getattr(self, "_password_removed", False)
+        if not changed or self._state.adding:
+            super().save(*args, **kwargs)
+            return
+        self.token_version = models.F("token_version") + 1
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "token_version"}
         super().save(*args, **kwargs)
+        self._password_removed = False
+        self.refresh_from_db(fields=["token_version"])
 
     @property
     def public_name(self) -> str:

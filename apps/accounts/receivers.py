@@ -35,6 +35,46 @@ def on_user_logged_out(
     request._jwt_cookie_clear = True
 
 
+def on_password_changed(
+    sender: Any, request: HttpRequest | None = None, user: User | None = None, **kwargs: Any
+) -> None:
+    """A password changed or first set (pages, headless API): every other session and token of the
+    user is revoked; the session making the change stays signed in (allauth moved it to the new
+    password) and gets a fresh token pair, in its cookies or, for the app client, in the answer."""
+    if user is None:
+        return
+    current = _own_session_key(request, user)
+    services.user_logout_everywhere(user=user, except_session_key=current)
+    if request is None or current is None:
+        return
+    pair = services.token_pair_issue(user=user)
+    if _is_app_client(request):
+        request._jwt_body_pair = pair
+    else:
+        request._jwt_cookie_pair = pair
+
+
+def on_password_reset(sender: Any, request: HttpRequest | None = None, user: User | None = None, **kwargs: Any) -> None:
+    """A password reset (pages, headless API): every token and session of the user is revoked.
+
+    The request's own session is not ended here: if it is the user's, Django signs it out on its next
+    request (its password hash no longer matches), and ending it under the running request would make
+    Django refuse to save it at the end.
+    """
+    if user is None:
+        return
+    session = getattr(request, "session", None)
+    services.user_logout_everywhere(user=user, except_session_key=getattr(session, "session_key", None))
+    if request is not None and not _is_app_client(request):
+        request._jwt_cookie_clear = True
+
+
+def _own_session_key(request: HttpRequest | None, user: User) -> str | None:
+    if request is None or not request.user.is_authenticated or request.user.pk != user.pk:
+        return None
+    return request.session.session_key
+
+
 def on_user_signed_up(sender: Any, request: HttpRequest | None = None, user: User | None = None, **kwargs: Any) -> None:
     if user is None:
         return

@@ -24,3 +24,14 @@ def user_list_public() -> QuerySet[User]:
 
 def user_search_filter(*, qs: QuerySet[User], query: str) -> QuerySet[User]:
     return qs.filter(Q(email__icontains=query) | Q(display_name__icontains=query)) if query else qs
+
+
+def token_family_key(family: str) -> str:
+    return f"accounts:token-family-revoked:{family}"
+
+
+def token_family_is_revoked(*, family: str | None) -> bool:
+    """A refresh token of this family was replayed after its rotation (see `token_pair_refresh`)."""
+    from django.core.cache import cache
+
+    return bool(family) and bool(cache.get(token_family_key(family)))

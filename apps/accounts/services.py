@@ -1,5 +1,6 @@
 """Writes about users: tokens, profile, roles, enable/disable, deletion, welcome e-mail."""
 
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,11 +17,13 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from apps.core.queue import enqueue_on_commit
 from apps.media import services as media_services
 
-from .errors import TokenRefused
+from . import selectors
+from .errors import TokenRefused, TokenReused
 from .models import User
 from .roles import ADMINS, EDITORS, READERS, ROLE_GROUPS
 
 TOKEN_VERSION_CLAIM = "ver"  # noqa: S105 - a claim name
+TOKEN_FAMILY_CLAIM = "fam"  # noqa: S105 - a claim name
 
 
 @dataclass(frozen=True)
@@ -29,21 +32,43 @@ class TokenPair:
     refresh: str
     expires_in: int
 
+    def as_meta(self) -> dict[str, Any]:
+        """The pair as allauth's headless app client receives it (`meta` of an auth response)."""
+        return {"access_token": self.access, "refresh_token": self.refresh, "expires_in": self.expires_in}
+
+
+class _RefreshTokenUnlisted(RefreshToken):
+    """Signature, expiry and type are verified; the blacklist is read by `token_pair_refresh` itself,
+    under a row lock, so that a blacklisted (rotated) token is told apart from a forged one."""
+
+    def check_blacklist(self) -> None:
+        return None
+
 
 # --- tokens ---------------------------------------------------------------------------------------
 
 
-def token_pair_issue(*, user: User) -> TokenPair:
+def token_pair_issue(*, user: User, family: str | None = None) -> TokenPair:
+    """A new pair. A sign-in starts a family; each rotation carries it on (`family`)."""
     refresh = RefreshToken.for_user(user)  # recorded as an OutstandingToken of the user
     refresh[TOKEN_VERSION_CLAIM] = user.token_version  # copied into every access token made from it
+    refresh[TOKEN_FAMILY_CLAIM] = family or uuid.uuid4().hex
+    # for_user() recorded the token before these claims: record it as issued, family included.
+    OutstandingToken.objects.filter(jti=refresh["jti"]).update(token=str(refresh))
     lifetime = settings.SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"]
     return TokenPair(str(refresh.access_token), str(refresh), int(lifetime.total_seconds()))
 
 
 def token_pair_refresh(*, refresh: str) -> TokenPair:
-    """Rotate: the old refresh token is blacklisted, a new pair is issued (simplejwt's rules)."""
+    """Rotate: the old refresh token is blacklisted, a new pair of the same family is issued.
+
+    Reuse detection: a refresh token presented again after its rotation (or its log-out) means two
+    parties hold the family, the owner and a thief, and we cannot tell which is which: the family is
+    revoked (its live refresh token blacklisted, its access tokens refused at once), both sign in again.
+    """
+    token = _RefreshTokenUnlisted(refresh)  # raises TokenError when malformed, forged or expired
+    family = token.payload.get(TOKEN_FAMILY_CLAIM)
     with transaction.atomic():
-        token = RefreshToken(refresh)  # raises TokenError when expired, malformed or blacklisted
         user = User.objects.filter(pk=token.payload.get("user_id"), is_active=True).first()
         if user is None or token.payload.get(TOKEN_VERSION_CLAIM) != user.token_version:
             raise TokenRefused
@@ -51,10 +76,38 @@ def token_pair_refresh(*, refresh: str) -> TokenPair:
         # order_by("pk"): the model's default ordering joins the (nullable) user, and PostgreSQL
         # refuses FOR UPDATE on the nullable side of an outer join.
         outstanding = OutstandingToken.objects.select_for_update().filter(jti=token["jti"]).order_by("pk").first()
-        if outstanding is None or BlacklistedToken.objects.filter(token=outstanding).exists():
+        if outstanding is None:
             raise TokenRefused
-        BlacklistedToken.objects.create(token=outstanding)
-        return token_pair_issue(user=user)
+        reused = BlacklistedToken.objects.filter(token=outstanding).exists()
+        if not reused and not selectors.token_family_is_revoked(family=family):
+            BlacklistedToken.objects.create(token=outstanding)
+            return token_pair_issue(user=user, family=family)
+        if reused:
+            tokens_revoke_family(user=user, family=family)
+    raise TokenReused if reused else TokenRefused  # after the commit: the revocation stays
+
+
+def tokens_revoke_family(*, user: User, family: str | None) -> int:
+    """Blacklist the family's live refresh tokens and refuse its access tokens from now on. A token
+    from before families existed names none: then every token of the user is revoked."""
+    import jwt
+    from django.core.cache import cache
+
+    if not family:
+        return tokens_revoke_all(user=user)
+    live = OutstandingToken.objects.filter(user=user, expires_at__gt=timezone.now()).exclude(
+        blacklistedtoken__isnull=False
+    )
+    # Our own recorded tokens, read only to find their family (they were verified when issued).
+    rows = [
+        BlacklistedToken(token=t)
+        for t in live
+        if jwt.decode(t.token, options={"verify_signature": False}).get(TOKEN_FAMILY_CLAIM) == family
+    ]
+    BlacklistedToken.objects.bulk_create(rows, ignore_conflicts=True)
+    lifetime = settings.SIMPLE_JWT["REFRESH_TOKEN_LIFETIME"]  # no token of the family outlives it
+    cache.set(selectors.token_family_key(family), True, timeout=int(lifetime.total_seconds()))
+    return len(rows)
 
 
 def token_blacklist(*, refresh: str, user: User | None = None) -> bool:
@@ -84,12 +137,13 @@ def tokens_revoke_all(*, user: User) -> int:
     return len(rows)
 
 
-def user_logout_everywhere(*, user: User) -> int:
-    """Revoke all refresh tokens and end every browser/app session of the user."""
+def user_logout_everywhere(*, user: User, except_session_key: str | None = None) -> int:
+    """Revoke every token and end every browser/app session of the user, but `except_session_key`
+    (the session that changed the password keeps going). Returns how many refresh tokens were live."""
     from allauth.usersessions.models import UserSession
 
     revoked = tokens_revoke_all(user=user)
-    for session in UserSession.objects.filter(user=user):
+    for session in UserSession.objects.filter(user=user).exclude(session_key=except_session_key or ""):
         session.end()
     return revoked
 

@@ -24,8 +24,7 @@ class SimpleJWTTokenStrategy(SessionTokenStrategy):
         user = request.user
         if not user.is_authenticated:
             return None
-        pair = services.token_pair_issue(user=user)
-        return {"access_token": pair.access, "refresh_token": pair.refresh, "expires_in": pair.expires_in}
+        return services.token_pair_issue(user=user).as_meta()
 
     def create_access_token(self, request: HttpRequest) -> str | None:
         payload = self.create_access_token_payload(request)

@@ -6,7 +6,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from . import health
-from .api import error_body
+from .api_errors import api_error, is_api_path
 
 
 @never_cache
@@ -26,18 +26,14 @@ def readyz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(body, status=503 if failing else 200)
 
 
-def _wants_json(request: HttpRequest) -> bool:
-    return request.path.startswith("/api/")
-
-
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    if _wants_json(request):
-        return JsonResponse(error_body("Not found.", "not_found"), status=404)
+    if is_api_path(request.path):
+        return api_error(request, 404)
     return render(request, "404.html", status=404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    if _wants_json(request):
-        return JsonResponse(error_body("Server error.", "server_error"), status=500)
+    if is_api_path(request.path):
+        return api_error(request, 500)
     # Render without context processors that might touch the failing part.
     return render(request, "500.html", status=500)

@@ -90,7 +90,9 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Destr
         return Response(serializers.MeSerializer(user).data)
 
     @extend_schema(request=None, responses={204: None})
-    @action(detail=False, methods=["post"], url_path="me/deletion-code")
+    @action(
+        detail=False, methods=["post"], url_path="me/deletion-code", throttle_classes=[]
+    )  # see AuthRateLimitMiddleware
     def deletion_code(self, request: Request) -> Response:
         """E-mail a code that confirms `DELETE /users/me/` for accounts without a password."""
         services.account_deletion_code_send(user=request.user)
@@ -147,7 +149,7 @@ class AuthViewSet(viewsets.ViewSet):
 
     authentication_classes: list = []
     permission_classes = [permissions.AllowAny]
-    throttle_scope = "auth"
+    throttle_classes: list = []  # limited with every auth endpoint by AuthRateLimitMiddleware
     parser_classes = [JSONParser, FormParser]
 
     def get_authenticate_header(self, request: Request) -> str:

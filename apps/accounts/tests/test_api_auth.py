@@ -132,14 +132,14 @@ def test_refresh_rotates_and_the_old_refresh_token_is_blacklisted(client, member
     first = client.post("/api/v1/auth/refresh/", {"refresh": meta["refresh_token"]}, content_type="application/json")
     assert first.status_code == 200
     assert first.json()["refresh"] != meta["refresh_token"]
-    reused = client.post("/api/v1/auth/refresh/", {"refresh": meta["refresh_token"]}, content_type="application/json")
-    assert reused.status_code == 401
-    assert reused.json()["code"] == "token_not_valid"
     # allauth's own refresh endpoint runs the same rotation.
     via_allauth = post(client, "/tokens/refresh", {"refresh_token": first.json()["refresh"]})
     assert via_allauth.status_code == 200
     assert via_allauth.json()["data"]["refresh_token"] != first.json()["refresh"]
     assert post(client, "/tokens/refresh", {"refresh_token": first.json()["refresh"]}).status_code == 400
+    reused = client.post("/api/v1/auth/refresh/", {"refresh": meta["refresh_token"]}, content_type="application/json")
+    assert reused.status_code == 401
+    assert reused.json()["code"] == "token_not_valid"
 
 
 def test_a_refresh_token_is_refused_where_an_access_token_is_expected(client, member):
@@ -182,3 +182,26 @@ def test_log_out_everywhere_revokes_every_refresh_token(client, member):
         assert response.status_code == 401
     # The allauth session behind the app client is ended too.
     assert client.get("/_allauth/app/v1/auth/session", HTTP_X_SESSION_TOKEN=two["session_token"]).status_code == 410
+
+
+def _count_default_hasher_runs(monkeypatch) -> list:
+    from django.contrib.auth.hashers import get_hasher
+
+    hasher_class = type(get_hasher())  # the first of PASSWORD_HASHERS: Argon2 in production
+    runs: list = []
+    encode = hasher_class.encode
+    monkeypatch.setattr(hasher_class, "encode", lambda self, *a, **kw: runs.append(1) or encode(self, *a, **kw))
+    return runs
+
+
+def test_signing_up_with_a_taken_email_hashes_a_password_like_a_new_sign_up(client, member, monkeypatch):
+    """The answer time must not tell a taken address apart: a new sign-up's time is mostly the
+    password hash, so the taken path hashes a throwaway password with the same hasher."""
+    runs = _count_default_hasher_runs(monkeypatch)
+    assert post(client, "/auth/signup", {"email": "fresh@example.com", "password": PASSWORD}).status_code == 401
+    new = len(runs)
+    assert post(client, "/auth/signup", {"email": "member@example.com", "password": PASSWORD}).status_code == 401
+    assert new == len(runs) - new == 1
+    page = client.post("/en/accounts/signup/", {"email": "member@example.com", "password1": PASSWORD})
+    assert page.status_code == 302
+    assert len(runs) == 3

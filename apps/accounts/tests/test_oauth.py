@@ -240,3 +240,13 @@ def test_a_forged_google_id_token_is_refused(client, provider, monkeypatch):
     )
     assert response.status_code == 400
     assert not User.objects.exists()
+
+
+def test_the_browser_clients_provider_redirect_form_still_works_behind_the_json_checks(client, provider):
+    """allauth's one headless form POST: the body check that runs before it must leave the form readable."""
+    response = client.post(
+        "/_allauth/browser/v1/auth/provider/redirect",
+        {"provider": "github", "callback_url": "/en/", "process": "login"},
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith(provider.url + "/login/oauth/authorize")
