@@ -56,6 +56,13 @@ def describe(*texts: str, length: int = 160) -> str:
     return ""
 
 
+def post_description(post: Any) -> str:
+    """A post's meta, Open Graph, Twitter and JSON-LD description: its SEO description, else its summary,
+    else the start of its body, but only of a free post. Metadata is for sharing: a premium body is never
+    quoted there, whoever is reading the page."""
+    return describe(post.seo_description, post.summary, "" if post.is_premium else post.body_html)
+
+
 def website_jsonld() -> dict[str, Any]:
     home = absolute(reverse("blog:home"))
     return {

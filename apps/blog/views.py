@@ -24,7 +24,7 @@ from . import selectors
 from .models import Post, Project, Section
 from .page_cache import cached_page
 from .rendering import plain_text
-from .seo import PageMeta, absolute, author_name, describe, post_jsonld
+from .seo import PageMeta, absolute, author_name, describe, post_description, post_jsonld
 
 PAGE_SIZE = 10
 FEATURED_COUNT = 3
@@ -81,7 +81,7 @@ def _post_page(request: HttpRequest, post: Post, *, preview: bool = False) -> Ht
     previous, following = selectors.post_prev_next(post=post)
     related = selectors.post_list_related(post=post, links_only=True)
     url = reverse("blog:post", kwargs={"slug": post.slug})
-    description = describe(post.seo_description, post.summary, post.body_html)
+    description = post_description(post)
     crumbs = []
     if post.section_id:
         if post.section.parent_id:
@@ -243,7 +243,7 @@ def _snippet(text: str, words: list[str], width: int = 220) -> str:
 @require_safe
 @cached_page
 def search(request: HttpRequest) -> HttpResponse:
-    query = " ".join(request.GET.get("q", "").split())[:SEARCH_MAX_LENGTH]
+    query = " ".join(selectors.search_words(request.GET.get("q", "")))[:SEARCH_MAX_LENGTH]
     words = query.split()
     meta = PageMeta(
         title=_("Search: %(query)s") % {"query": query} if query else _("Search"),
@@ -253,11 +253,13 @@ def search(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"meta": meta, "query": query, "page": None, "results": []}
     if query:
         language = get_language()
-        page = _paginate(request, selectors.post_search(query=query, language=language))
+        page = _paginate(request, selectors.post_search(query=query, language=language, user=request.user))
         suffix = language.replace("-", "_")
         results = []
         for post in page.object_list:
-            body = " ".join(plain_text(getattr(post, f"body_html_{suffix}") or "").split())
+            # A body the reader may not read is never quoted (it was not searched either).
+            body = getattr(post, f"body_html_{suffix}") if post.body_readable else ""
+            body = " ".join(plain_text(body or "").split())
             summary = post.summary or ""
             results.append(
                 {

@@ -1,8 +1,12 @@
-"""Query-string filters for the posts list (`?section=`, `?tag=`, `?featured=`, `?year=`, `?month=`, `?status=`)."""
+"""Query-string filters for the posts list (`?section=`, `?tag=`, `?featured=`, `?year=`, `?month=`, `?status=`,
+`?search=`)."""
+
+from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from rest_framework.filters import SearchFilter
 
 from apps.blog import selectors
 from apps.blog.models import Post, Section, Tag
@@ -29,3 +33,18 @@ class PostFilter(django_filters.FilterSet):
         if value is None:
             return queryset
         return queryset.filter(section_id__in=selectors.section_descendant_ids(section=value))
+
+
+class PostSearchFilter(SearchFilter):
+    """`?search=` by the search page's rule (`selectors.post_search_filter`): locked premium bodies are
+    neither matched nor counted. DRF's own SearchFilter would search every body it is given."""
+
+    search_description = _(
+        "Words to find in the title, summary, tags and (of posts you may read) the body, in the response language."
+    )
+
+    def filter_queryset(self, request: Any, queryset: QuerySet[Post], view: Any) -> QuerySet[Post]:
+        query = request.query_params.get(self.search_param, "")
+        if not query.strip():
+            return queryset
+        return selectors.post_search_filter(queryset, query=query, language=view.language, user=request.user)

@@ -122,6 +122,25 @@ def test_search_looks_in_the_current_language_including_chinese(api_client):
     assert _slugs(api_client.get(POSTS, {"search": "indexes"})) == {match.slug}
 
 
+def test_search_is_no_oracle_for_premium_bodies(api_client, reader, editor):
+    premium = PostFactory(is_premium=True, title_en="Locked", body_en="The treasure is under the oak.")
+    assert api_client.get(POSTS, {"search": "oak"}).json()["count"] == 0
+    assert _slugs(api_client.get(POSTS, {"search": "locked"})) == {premium.slug}
+    api_client.force_authenticate(reader)
+    assert api_client.get(POSTS, {"search": "oak"}).json()["count"] == 0
+    AccessGrantFactory(user=reader, post=premium)
+    assert _slugs(api_client.get(POSTS, {"search": "oak"})) == {premium.slug}
+    api_client.force_authenticate(editor)
+    assert _slugs(api_client.get(POSTS, {"search": "oak"})) == {premium.slug}
+
+
+def test_search_matches_tag_names_in_the_response_language(api_client):
+    tagged = PostFactory(tags=[TagFactory(name_en="Lighthouses", name_zh_hans="灯塔")])
+    PostFactory()
+    assert _slugs(api_client.get(POSTS, {"search": "lighthouses"})) == {tagged.slug}
+    assert _slugs(api_client.get(POSTS, {"search": "灯塔", "lang": "zh-hans"})) == {tagged.slug}
+
+
 def test_ordering_by_published_at(api_client):
     older = PostFactory(published_at=timezone.now() - timedelta(days=3))
     newer = PostFactory(published_at=timezone.now() - timedelta(days=1))

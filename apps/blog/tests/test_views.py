@@ -155,6 +155,19 @@ def test_premium_post_shows_a_teaser_until_the_reader_has_access(client, reader)
     assert "The secret ending." in _html(client, f"/en/posts/{post.slug}/")
 
 
+def test_a_premium_post_without_a_summary_never_describes_itself_with_its_body(client, reader):
+    post = PostFactory(is_premium=True, summary_en="", summary_zh_hans="", body_en="The treasure is under the oak.")
+    free = PostFactory(summary_en="", summary_zh_hans="", body_en="The picnic is under the elm.")
+    assert "treasure" not in _html(client, f"/en/posts/{post.slug}/")  # meta, og, twitter, JSON-LD
+    AccessGrantFactory(user=reader, post=post)
+    client.force_login(reader)
+    html = _html(client, f"/en/posts/{post.slug}/")
+    assert html.count("treasure") == 1  # in the body the reader may read, not in the metadata
+    assert '<meta name="description" content="The picnic is under the elm.">' in _html(
+        client, f"/en/posts/{free.slug}/"
+    )
+
+
 def test_a_missing_translation_falls_back_to_the_source_language_with_a_notice(client):
     post = PostFactory(
         source_language="zh-hans",
@@ -223,6 +236,28 @@ def test_search_finds_english_and_chinese_text_and_highlights_matches(client):
     assert "Caching drafts" not in html
     zh = _html(client, "/zh-hans/search/?q=缓存")
     assert "<mark>缓存</mark>页面" in zh
+
+
+def test_search_never_quotes_or_matches_a_locked_premium_body(client, reader):
+    PostFactory(is_premium=True, title_en="Locked", summary_en="Teaser.", body_en="The treasure is under the oak.")
+    html = _html(client, "/en/search/?q=oak")
+    assert "0 results" in html
+    assert "treasure" not in html
+    client.force_login(reader)
+    assert "treasure" not in _html(client, "/en/search/?q=oak")
+    # Found by its title, it shows its summary, never its body.
+    html = _html(client, "/en/search/?q=locked")
+    assert "Teaser." in html
+    assert "treasure" not in html
+
+
+def test_search_quotes_a_premium_body_to_a_reader_with_access(client, reader):
+    post = PostFactory(is_premium=True, title_en="Locked", summary_en="", body_en="The treasure is under the oak.")
+    AccessGrantFactory(user=reader, post=post)
+    client.force_login(reader)
+    html = _html(client, "/en/search/?q=oak")
+    assert "1 result" in html
+    assert "under the <mark>oak</mark>" in html
 
 
 def test_search_escapes_the_query_and_the_results(client):
@@ -305,3 +340,14 @@ def test_the_header_offers_sign_in_to_readers_and_the_profile_to_signed_in_users
     html = _html(client, "/en/")  # signed-in readers never get the anonymous cached page
     assert 'href="/en/accounts/profile/"' in html
     assert 'href="/en/accounts/login/"' not in html
+
+
+def test_search_query_count_stays_flat_for_a_signed_in_reader(client, reader, django_assert_max_num_queries):
+    client.force_login(reader)
+    for i in range(3):
+        PostFactory(title_en=f"Harbour {i}", is_premium=bool(i % 2), tags=[TagFactory()])
+    _html(client, "/en/search/?q=harbour")
+    for i in range(12):
+        PostFactory(title_en=f"Harbour more {i}", is_premium=bool(i % 2), tags=[TagFactory(), TagFactory()])
+    with django_assert_max_num_queries(8):
+        _html(client, "/en/search/?q=harbour")
