@@ -20,6 +20,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from apps.core.numbers import parse_whole_number
+
 from . import selectors
 from .models import Post, Project, Section
 from .page_cache import cached_page
@@ -32,14 +34,15 @@ SEARCH_MAX_LENGTH = 100
 
 
 def _paginate(request: HttpRequest, queryset: Any, per_page: int = PAGE_SIZE) -> Page:
-    """The requested page; an out-of-range or malformed number is a 404 (not page 1 under another URL)."""
-    number = request.GET.get("page", "1")
-    if not number.isdigit():
+    """The requested page of every paginated page. A number that is not plain ASCII digits ("²", "٣",
+    "1.0"), or out of range, is a 404 (never a 500, nor page 1 under another URL)."""
+    number = parse_whole_number(request.GET.get("page", "1"))
+    if number is None:
         raise Http404(_("No such page."))
     paginator = Paginator(queryset, per_page)
-    if int(number) < 1 or int(number) > paginator.num_pages:
+    if number > paginator.num_pages:
         raise Http404(_("No such page."))
-    return paginator.page(int(number))
+    return paginator.page(number)
 
 
 def _cover_meta(asset: Any) -> dict[str, Any]:
@@ -197,8 +200,6 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 @cached_page
 def archive(request: HttpRequest, year: int | None = None, month: int | None = None) -> HttpResponse:
-    if month is not None and not 1 <= month <= 12:
-        raise Http404(_("No such month."))
     months = selectors.post_archive_months()
     if year is None:
         meta = PageMeta(
@@ -207,6 +208,10 @@ def archive(request: HttpRequest, year: int | None = None, month: int | None = N
             breadcrumbs=[(_("Archive"), reverse("blog:archive"))],
         )
         return render(request, "blog/archive_index.html", {"meta": meta, "months": months})
+    # Only periods that have live posts exist: a year like 0, 10000 or 10**20 (which no date can hold)
+    # and an empty month are 404s before any date is built from them.
+    if not any(m.year == year and month in (None, m.month) for m in months):
+        raise Http404(_("No posts were published in this period."))
     posts = selectors.post_list_cards(year=year, month=month)
     if month is None:
         label = str(year)

@@ -4,12 +4,33 @@
 from typing import Any
 
 import django_filters
+from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework.filters import SearchFilter
 
 from apps.blog import selectors
 from apps.blog.models import Post, Section, Tag
+from apps.core.numbers import parse_whole_number
+
+# The end of 9999 is in year 10000 in UTC for a site west of UTC (an OverflowError): 9998 is the last year.
+YEAR_MIN, YEAR_MAX = 1970, 9998
+
+
+class WholeNumberField(forms.IntegerField):
+    """An integer in ASCII digits only (`apps.core.numbers`): "٣", "2024.5" and "1e3" are refused."""
+
+    def to_python(self, value: Any) -> int | None:
+        if value in self.empty_values:
+            return None
+        number = parse_whole_number(str(value), minimum=0)
+        if number is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return number
+
+
+class WholeNumberFilter(django_filters.NumberFilter):
+    field_class = WholeNumberField
 
 
 class PostFilter(django_filters.FilterSet):
@@ -21,8 +42,8 @@ class PostFilter(django_filters.FilterSet):
     )
     tag = django_filters.ModelChoiceFilter(queryset=Tag.objects.all(), to_field_name="slug", field_name="tags")
     featured = django_filters.BooleanFilter(field_name="is_featured")
-    year = django_filters.NumberFilter(field_name="published_at", lookup_expr="year", min_value=1970, max_value=9999)
-    month = django_filters.NumberFilter(field_name="published_at", lookup_expr="month", min_value=1, max_value=12)
+    year = WholeNumberFilter(field_name="published_at", lookup_expr="year", min_value=YEAR_MIN, max_value=YEAR_MAX)
+    month = WholeNumberFilter(field_name="published_at", lookup_expr="month", min_value=1, max_value=12)
     status = django_filters.ChoiceFilter(choices=Post.Status.choices, label=_("Status (editors only see non-live)"))
 
     class Meta:

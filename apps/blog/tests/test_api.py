@@ -306,3 +306,50 @@ def test_writes_use_the_write_throttle_scope(api_client, editor, monkeypatch):
     codes = [api_client.post(POSTS, {"title_en": f"T {n}"}).status_code for n in range(3)]
     assert codes == [201, 201, 429]
     assert api_client.get(POSTS).status_code == 200
+
+
+@pytest.mark.parametrize("number", ["²", "٣", "\uff13", "0", "-1", " 1", "1.0", "99999999999999999999", "9" * 5000])
+def test_an_odd_page_number_is_a_404_in_the_error_shape(api_client, number):
+    PostFactory()
+    response = api_client.get(POSTS, {"page": number})
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Invalid page.", "code": "not_found", "errors": {}}
+
+
+@pytest.mark.parametrize("size", ["²", "٣", "0", "-1", "1.0", "abc", "9" * 5000])
+def test_an_odd_page_size_is_a_400_naming_it(api_client, size):
+    PostFactory()
+    response = api_client.get(POSTS, {"page_size": size})
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "page_size": ["Enter a whole number from 1 to 100 (larger sizes count as 100)."]
+    }
+
+
+def test_a_huge_page_size_counts_as_100(api_client):
+    PostFactory()
+    response = api_client.get(POSTS, {"page_size": "99999999999999999"})
+    assert response.status_code == 200
+    assert response.json()["count"] == 1
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({"year": "²"}, "year"),
+        ({"year": "٣٠٠٠"}, "year"),
+        ({"year": "2024.5"}, "year"),
+        ({"year": "1e3"}, "year"),
+        ({"year": "1969"}, "year"),
+        ({"year": "9999"}, "year"),
+        ({"year": "99999999999999999999"}, "year"),
+        ({"month": "1.5"}, "month"),
+        ({"month": "13"}, "month"),
+        ({"month": "0"}, "month"),
+    ],
+)
+def test_an_odd_year_or_month_filter_is_a_400_naming_it(api_client, settings, query, field):
+    settings.TIME_ZONE = "America/New_York"  # west of UTC: the end of year 9999 is in year 10000 in UTC
+    response = api_client.get(POSTS, query)
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == [field]

@@ -351,3 +351,47 @@ def test_search_query_count_stays_flat_for_a_signed_in_reader(client, reader, dj
         PostFactory(title_en=f"Harbour more {i}", is_premium=bool(i % 2), tags=[TagFactory(), TagFactory()])
     with django_assert_max_num_queries(8):
         _html(client, "/en/search/?q=harbour")
+
+
+ODD_PAGE_NUMBERS = ("²", "٣", "\uff13", "0", "-1", "+1", " 1", "1.0", "1e3", "3_0", "99999999999999999999", "9" * 5000)
+
+
+@pytest.mark.parametrize("number", ODD_PAGE_NUMBERS)
+def test_every_paginated_page_answers_an_odd_page_number_with_a_404(client, number):
+    tag = TagFactory()
+    post = PostFactory(title_en="Harbour", tags=[tag], published_at=datetime(2025, 3, 5, tzinfo=UTC))
+    for url in (
+        "/en/",
+        "/en/search/?q=harbour&",
+        f"/en/tags/{tag.slug}/",
+        f"/en/sections/{post.section.slug}/",
+        "/en/archive/2025/",
+        "/en/archive/2025/3/",
+    ):
+        separator = "" if url.endswith("&") else "?"
+        response = client.get(f"{url}{separator}page={number}")
+        assert response.status_code == 404, url
+        assert "Page not found" in response.content.decode()
+        assert client.get(f"{url}{separator}page=1").status_code == 200, url
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/en/archive/0/",
+        "/en/archive/10000/",
+        "/en/archive/99999999999999999999/",
+        "/en/archive/99999999999999999999/1/",
+        "/en/archive/2025/0/",
+        "/en/archive/2025/13/",
+        "/en/archive/2025/99999999999999999999/",
+        "/en/archive/" + "9" * 5000 + "/",
+        "/en/archive/2024/",  # a year without posts
+        "/en/archive/2025/4/",  # a month without posts
+    ],
+)
+def test_an_archive_period_out_of_range_or_without_posts_is_a_404(client, path):
+    PostFactory(published_at=datetime(2025, 3, 5, tzinfo=UTC))
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
