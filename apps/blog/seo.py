@@ -115,5 +115,7 @@ def post_jsonld(*, post: Any, url: str, image: str, description: str) -> dict[st
 
 
 def author_name(user: Any) -> str:
-    """What other people see: the display name, never the e-mail address."""
+    """The one author label of every surface (post page, JSON-LD, feeds, the content API): the display
+    name, else a neutral "Anonymous" in the active language (`User.public_name`), never the e-mail
+    address; "" when there is no author."""
     return str(user.public_name) if user is not None else ""

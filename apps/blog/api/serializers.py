@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from apps.blog import selectors
 from apps.blog.models import LANGUAGE_CODES, Post, PostRevision, Project, Section, Tag, lang_suffix
+from apps.blog.seo import author_name
 from apps.blog.services import TRANSLATED_FIELDS
 
 TRANSLATION_STATES = ("complete", "fallback", "missing")
@@ -130,8 +131,8 @@ class PostListSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_author(self, post: Post) -> str | None:
-        author = post.author
-        return (getattr(author, "display_name", "") or str(author)) if author else None
+        """The author label every page and feed shows (never an e-mail address); null without an author."""
+        return author_name(post.author) or None
 
     @extend_schema_field(CoverSerializer(allow_null=True))
     def get_cover(self, post: Post) -> dict[str, Any] | None:

@@ -12,6 +12,7 @@ from apps.blog.tests.factories import (
     ProjectFactory,
     SectionFactory,
     TagFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -79,6 +80,23 @@ def test_a_missing_translation_falls_back_and_says_so(api_client):
     assert body["translation_status"]["status"] == "fallback"
     assert body["translation_status"]["shown_language"] == "zh-hans"
     assert "title" in body["translation_status"]["missing_fields"]
+
+
+@pytest.mark.parametrize(("lang", "label"), [("en", "Anonymous"), ("zh-hans", "匿名")])
+def test_an_author_without_a_display_name_is_a_neutral_label_never_an_email(api_client, lang, label):
+    author = UserFactory(email="acc-admin-7f3a@example.com", display_name="")
+    post = PostFactory(author=author)
+    for url in (POSTS, f"{POSTS}{post.slug}/"):
+        response = api_client.get(url, {"lang": lang})
+        assert "@" not in response.content.decode(), url
+        data = response.json()
+        assert (data["results"][0] if "results" in data else data)["author"] == label
+
+
+def test_the_author_is_the_display_name_when_there_is_one(api_client):
+    post = PostFactory(author=UserFactory(display_name="Ada Writer"))
+    assert api_client.get(f"{POSTS}{post.slug}/").json()["author"] == "Ada Writer"
+    assert api_client.get(POSTS).json()["results"][0]["author"] == "Ada Writer"
 
 
 def test_premium_bodies_are_omitted_without_a_grant(api_client, reader):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from apps.blog import services
 from apps.blog.models import Section
 
-from .factories import AccessGrantFactory, PostFactory, ProjectFactory, SectionFactory, TagFactory
+from .factories import AccessGrantFactory, PostFactory, ProjectFactory, SectionFactory, TagFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +62,18 @@ def test_post_page_shows_body_toc_reading_time_author_section_and_tags(client):
     assert post.section.name_en in html
     assert f'href="/en/tags/{tag.slug}/"' in html
     assert "/static/css/code.css" in html
+
+
+@pytest.mark.parametrize(("lang", "label"), [("en", "Anonymous"), ("zh-hans", "匿名")])
+def test_a_post_by_an_author_without_a_display_name_never_shows_the_email(client, lang, label):
+    post = PostFactory(title_en="Harbour", author=UserFactory(email="acc-admin-7f3a@example.com", display_name=""))
+    for url in (f"/{lang}/posts/{post.slug}/", f"/{lang}/", f"/{lang}/search/?q=harbour"):
+        assert "acc-admin-7f3a" not in _html(client, url), url
+    html = _html(client, f"/{lang}/posts/{post.slug}/")
+    blocks = json.loads(re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)[0])
+    posting = next(item for item in blocks if item["@type"] == "BlogPosting")
+    assert posting["author"] == {"@type": "Person", "name": label}
+    assert label in html
 
 
 def test_every_page_has_title_description_canonical_alternates_cards_and_json_ld(client):
