@@ -56,6 +56,11 @@ class StandardPagination(PageNumberPagination):
             parameter["schema"]["minimum"] = 1
         return parameters
 
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        paginated = super().get_paginated_response_schema(schema)
+        paginated["required"] = ["count", "next", "previous", "results"]  # always present (null at the ends)
+        return paginated
+
 
 def _flatten(detail: Any) -> list[str]:
     if isinstance(detail, dict):

@@ -7,6 +7,7 @@ import django_filters
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework.filters import SearchFilter
 
 from apps.blog import selectors
@@ -33,6 +34,12 @@ class WholeNumberFilter(django_filters.NumberFilter):
     field_class = WholeNumberField
 
 
+def whole_number_filter(*, minimum: int, maximum: int, **kwargs: Any) -> WholeNumberFilter:
+    """A WholeNumberFilter documented as an integer from `minimum` to `maximum` (not "number")."""
+    schema = {"type": "integer", "minimum": minimum, "maximum": maximum}
+    return extend_schema_field(schema)(WholeNumberFilter(min_value=minimum, max_value=maximum, **kwargs))
+
+
 class PostFilter(django_filters.FilterSet):
     section = django_filters.ModelChoiceFilter(
         queryset=Section.objects.all(),
@@ -42,8 +49,8 @@ class PostFilter(django_filters.FilterSet):
     )
     tag = django_filters.ModelChoiceFilter(queryset=Tag.objects.all(), to_field_name="slug", field_name="tags")
     featured = django_filters.BooleanFilter(field_name="is_featured")
-    year = WholeNumberFilter(field_name="published_at", lookup_expr="year", min_value=YEAR_MIN, max_value=YEAR_MAX)
-    month = WholeNumberFilter(field_name="published_at", lookup_expr="month", min_value=1, max_value=12)
+    year = whole_number_filter(field_name="published_at", lookup_expr="year", minimum=YEAR_MIN, maximum=YEAR_MAX)
+    month = whole_number_filter(field_name="published_at", lookup_expr="month", minimum=1, maximum=12)
     status = django_filters.ChoiceFilter(choices=Post.Status.choices, label=_("Status (editors only see non-live)"))
 
     class Meta:

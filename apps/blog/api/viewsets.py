@@ -49,7 +49,7 @@ class WriteThrottleMixin:
 
 @extend_schema_view(
     list=extend_schema(parameters=[LANG_PARAMETER]),
-    retrieve=extend_schema(parameters=[LANG_PARAMETER]),
+    retrieve=extend_schema(parameters=[LANG_PARAMETER], responses=s.PostDetailResponseSerializer),
     create=extend_schema(request=s.PostWriteSerializer, responses={201: s.PostEditorSerializer}),
     update=extend_schema(request=s.PostWriteSerializer, responses=s.PostEditorSerializer),
     partial_update=extend_schema(request=s.PostWriteSerializer, responses=s.PostEditorSerializer),
