@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import BooleanField, Case, Count, F, Prefetch, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from .models import LANGUAGE_CODES, AccessGrant, Post, Project, Section, Tag, lang_suffix
@@ -240,7 +240,9 @@ def section_descendant_ids(*, section: Section) -> list[int]:
 
 
 def tag_get(*, slug: str) -> Tag | None:
-    return Tag.objects.filter(slug=slug).first()
+    """The tag of a tag page or feed: only one with a live post (a tag made for a draft is not public)."""
+    live_links = Post.tags.through.objects.filter(live_q(prefix="post__"), tag_id=OuterRef("pk"))
+    return Tag.objects.filter(Exists(live_links), slug=slug).first()
 
 
 def tag_list_used() -> QuerySet[Tag]:

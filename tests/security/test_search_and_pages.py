@@ -127,6 +127,15 @@ def test_no_public_surface_shows_a_premium_body_or_a_draft(client, api_client, p
     assert client.get(f"/en/posts/{draft.slug}/").status_code == 404
 
 
+def test_a_tag_made_for_a_draft_is_not_public(client, api_client):
+    tag = TagFactory(name_en="Acquisition of Rival Corp")
+    PostFactory(draft=True, tags=[tag])
+    for url in (f"/en/tags/{tag.slug}/", f"/en/tags/{tag.slug}/rss.xml"):
+        assert client.get(url).status_code == 404, url
+    assert api_client.get(f"/api/v1/tags/{tag.slug}/").status_code == 404
+    assert "Rival Corp" not in _page(client, "/sitemap-pages-en.xml")
+
+
 # --- item 4: anonymous 500s on pages ------------------------------------------------------------
 
 ODD_PAGES = ("²", "٣", "\uff13", "0", "-1", "1.0", "99999999999999999999", "9" * 5000)

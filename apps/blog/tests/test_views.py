@@ -222,6 +222,16 @@ def test_tag_page_lists_only_live_posts_with_the_tag(client):
     assert "Untagged" not in html
 
 
+def test_a_tag_used_only_by_drafts_has_no_page_and_no_feed(client):
+    tag = TagFactory(name_en="Acquisition of Rival Corp")
+    PostFactory(draft=True, tags=[tag])
+    PostFactory(scheduled=True, tags=[tag])
+    for url in (f"/en/tags/{tag.slug}/", f"/en/tags/{tag.slug}/rss.xml", f"/en/tags/{tag.slug}/atom.xml"):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert "Rival Corp" not in response.content.decode()
+
+
 def test_archive_by_year_and_month(client):
     PostFactory(title_en="In March", published_at=datetime(2025, 3, 5, tzinfo=UTC))
     PostFactory(title_en="In May", published_at=datetime(2025, 5, 5, tzinfo=UTC))
