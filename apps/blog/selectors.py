@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from .models import LANGUAGE_CODES, AccessGrant, Post, Project, Section, Tag, lang_suffix
@@ -240,7 +240,9 @@ def section_descendant_ids(*, section: Section) -> list[int]:
 
 
 def tag_get(*, slug: str) -> Tag | None:
-    return Tag.objects.filter(slug=slug).first()
+    """The tag of a tag page or feed: only one with a live post (a tag made for a draft is not public)."""
+    live_links = Post.tags.through.objects.filter(live_q(prefix="post__"), tag_id=OuterRef("pk"))
+    return Tag.objects.filter(Exists(live_links), slug=slug).first()
 
 
 def tag_list_used() -> QuerySet[Tag]:
@@ -309,20 +311,63 @@ def post_next_due_at() -> datetime | None:
     )
 
 
-def post_search(*, query: str, language: str) -> QuerySet[Post]:
-    """Live posts whose title, summary or body in `language` contain `query` (any script, case-insensitive)."""
+SEARCH_MAX_WORDS = 8
+
+
+def search_words(query: str) -> list[str]:
+    """The words of a search (page and API): split on whitespace, at most `SEARCH_MAX_WORDS`.
+
+    NUL characters are dropped: PostgreSQL refuses them in a query (a 500 otherwise).
+    """
+    return query.replace("\x00", "").split()[:SEARCH_MAX_WORDS]
+
+
+def post_body_readable_q(*, user: Any) -> Q:
+    """The posts whose body `user` may read, as a condition on Post (the rule of `user_can_read_post`
+    for many posts at once; whether a post is live is checked separately): editors every post,
+    everyone else free posts, plus the premium posts they hold an active grant for."""
+    if user_is_editor(user):
+        return Q(pk__isnull=False)
+    free = Q(is_premium=False)
+    if user is None or not user.is_authenticated:
+        return free
+    granted = AccessGrant.objects.filter(user=user, post__isnull=False, revoked_at__isnull=True).values("post_id")
+    return free | Q(pk__in=granted)
+
+
+def post_search_filter(queryset: QuerySet[Post], *, query: str, language: str, user: Any) -> QuerySet[Post]:
+    """The one search rule, for the search page and the API's `?search=`.
+
+    Every word must appear (case-insensitively, any script) in the title, the summary or a tag name
+    in `language`, or in the body in `language` — bodies only of posts `user` may read, so a locked
+    premium post is never found (nor counted) by a word of its body. Each post gets `body_readable`:
+    whether its body may be quoted to `user`.
+    """
     suffix = lang_suffix(language)
-    words = query.split()[:8]
-    qs = Post.objects.filter(live_q())
-    for word in words:
-        qs = qs.filter(
+    readable = post_body_readable_q(user=user)
+    for word in search_words(query):
+        # Tags first, then their links (a join would test the name once per link: 7 ms more on 2,000 posts).
+        tags = Tag.objects.filter(**{f"name_{suffix}__icontains": word}).values("pk")
+        tagged = Post.tags.through.objects.filter(tag_id__in=tags).values("post_id")
+        queryset = queryset.filter(
             Q(**{f"title_{suffix}__icontains": word})
             | Q(**{f"summary_{suffix}__icontains": word})
-            | Q(**{f"body_{suffix}__icontains": word})
+            | Q(pk__in=tagged)
+            | (Q(**{f"body_{suffix}__icontains": word}) & readable)
         )
-    return _with_relations(qs.order_by("-published_at", "-id")).defer(
-        *(f for f in HEAVY_POST_FIELDS if f != f"body_html_{suffix}")  # snippets come from the rendered text
+    return queryset.annotate(
+        body_readable=Case(When(readable, then=Value(True)), default=Value(False), output_field=BooleanField())
     )
+
+
+def post_search(*, query: str, language: str, user: Any) -> QuerySet[Post]:
+    """Live posts matching `query` by `post_search_filter`, newest first (the search page)."""
+    suffix = lang_suffix(language)
+    qs = post_search_filter(Post.objects.filter(live_q()), query=query, language=language, user=user)
+    # Snippets come from the rendered text. modeltranslation reads a bare "body_html" as the active
+    # language's column, so it is kept too (deferring it cost one query per result).
+    keep = {f"body_html_{suffix}", "body_html"}
+    return _with_relations(qs.order_by("-published_at", "-id")).defer(*(f for f in HEAVY_POST_FIELDS if f not in keep))
 
 
 def post_archive_months() -> list[datetime]:

@@ -56,6 +56,13 @@ def describe(*texts: str, length: int = 160) -> str:
     return ""
 
 
+def post_description(post: Any) -> str:
+    """A post's meta, Open Graph, Twitter and JSON-LD description: its SEO description, else its summary,
+    else the start of its body, but only of a free post. Metadata is for sharing: a premium body is never
+    quoted there, whoever is reading the page."""
+    return describe(post.seo_description, post.summary, "" if post.is_premium else post.body_html)
+
+
 def website_jsonld() -> dict[str, Any]:
     home = absolute(reverse("blog:home"))
     return {
@@ -108,5 +115,7 @@ def post_jsonld(*, post: Any, url: str, image: str, description: str) -> dict[st
 
 
 def author_name(user: Any) -> str:
-    """What other people see: the display name, never the e-mail address."""
+    """The one author label of every surface (post page, JSON-LD, feeds, the content API): the display
+    name, else a neutral "Anonymous" in the active language (`User.public_name`), never the e-mail
+    address; "" when there is no author."""
     return str(user.public_name) if user is not None else ""

@@ -20,11 +20,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from apps.core.numbers import parse_whole_number
+
 from . import selectors
 from .models import Post, Project, Section
 from .page_cache import cached_page
 from .rendering import plain_text
-from .seo import PageMeta, absolute, author_name, describe, post_jsonld
+from .seo import PageMeta, absolute, author_name, describe, post_description, post_jsonld
 
 PAGE_SIZE = 10
 FEATURED_COUNT = 3
@@ -32,14 +34,15 @@ SEARCH_MAX_LENGTH = 100
 
 
 def _paginate(request: HttpRequest, queryset: Any, per_page: int = PAGE_SIZE) -> Page:
-    """The requested page; an out-of-range or malformed number is a 404 (not page 1 under another URL)."""
-    number = request.GET.get("page", "1")
-    if not number.isdigit():
+    """The requested page of every paginated page. A number that is not plain ASCII digits ("²", "٣",
+    "1.0"), or out of range, is a 404 (never a 500, nor page 1 under another URL)."""
+    number = parse_whole_number(request.GET.get("page", "1"))
+    if number is None:
         raise Http404(_("No such page."))
     paginator = Paginator(queryset, per_page)
-    if int(number) < 1 or int(number) > paginator.num_pages:
+    if number > paginator.num_pages:
         raise Http404(_("No such page."))
-    return paginator.page(int(number))
+    return paginator.page(number)
 
 
 def _cover_meta(asset: Any) -> dict[str, Any]:
@@ -81,7 +84,7 @@ def _post_page(request: HttpRequest, post: Post, *, preview: bool = False) -> Ht
     previous, following = selectors.post_prev_next(post=post)
     related = selectors.post_list_related(post=post, links_only=True)
     url = reverse("blog:post", kwargs={"slug": post.slug})
-    description = describe(post.seo_description, post.summary, post.body_html)
+    description = post_description(post)
     crumbs = []
     if post.section_id:
         if post.section.parent_id:
@@ -197,8 +200,6 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 @cached_page
 def archive(request: HttpRequest, year: int | None = None, month: int | None = None) -> HttpResponse:
-    if month is not None and not 1 <= month <= 12:
-        raise Http404(_("No such month."))
     months = selectors.post_archive_months()
     if year is None:
         meta = PageMeta(
@@ -207,6 +208,10 @@ def archive(request: HttpRequest, year: int | None = None, month: int | None = N
             breadcrumbs=[(_("Archive"), reverse("blog:archive"))],
         )
         return render(request, "blog/archive_index.html", {"meta": meta, "months": months})
+    # Only periods that have live posts exist: a year like 0, 10000 or 10**20 (which no date can hold)
+    # and an empty month are 404s before any date is built from them.
+    if not any(m.year == year and month in (None, m.month) for m in months):
+        raise Http404(_("No posts were published in this period."))
     posts = selectors.post_list_cards(year=year, month=month)
     if month is None:
         label = str(year)
@@ -243,7 +248,7 @@ def _snippet(text: str, words: list[str], width: int = 220) -> str:
 @require_safe
 @cached_page
 def search(request: HttpRequest) -> HttpResponse:
-    query = " ".join(request.GET.get("q", "").split())[:SEARCH_MAX_LENGTH]
+    query = " ".join(selectors.search_words(request.GET.get("q", "")))[:SEARCH_MAX_LENGTH]
     words = query.split()
     meta = PageMeta(
         title=_("Search: %(query)s") % {"query": query} if query else _("Search"),
@@ -253,11 +258,13 @@ def search(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"meta": meta, "query": query, "page": None, "results": []}
     if query:
         language = get_language()
-        page = _paginate(request, selectors.post_search(query=query, language=language))
+        page = _paginate(request, selectors.post_search(query=query, language=language, user=request.user))
         suffix = language.replace("-", "_")
         results = []
         for post in page.object_list:
-            body = " ".join(plain_text(getattr(post, f"body_html_{suffix}") or "").split())
+            # A body the reader may not read is never quoted (it was not searched either).
+            body = getattr(post, f"body_html_{suffix}") if post.body_readable else ""
+            body = " ".join(plain_text(body or "").split())
             summary = post.summary or ""
             results.append(
                 {

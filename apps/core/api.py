@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.fields import get_error_detail
 from rest_framework.pagination import PageNumberPagination
@@ -16,13 +17,51 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .numbers import parse_whole_number
+
 
 class StandardPagination(PageNumberPagination):
-    """`?page=` and `?page_size=` (capped at 100); body has count, next, previous, results."""
+    """`?page=` and `?page_size=` (capped at 100); body has count, next, previous, results.
+
+    Both are read as the reader pages read `?page=` (`parse_whole_number`: ASCII digits only): an odd
+    page is a 404 "Invalid page.", an odd page size a 400 naming `page_size` (DRF would ignore it).
+    """
 
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+
+    def get_page_number(self, request: Any, paginator: Any) -> Any:
+        value = super().get_page_number(request, paginator)
+        if value in self.last_page_strings:
+            return value
+        number = parse_whole_number(str(value))
+        if number is None:
+            raise exceptions.NotFound(self.invalid_page_message)
+        return number
+
+    def get_page_size(self, request: Any) -> int:
+        value = request.query_params.get(self.page_size_query_param, "")
+        if not value:
+            return self.page_size
+        size = parse_whole_number(value)
+        if size is None:
+            message = _("Enter a whole number from 1 to %(max)d (larger sizes count as %(max)d).")
+            raise exceptions.ValidationError(
+                {self.page_size_query_param: [message % {"max": self.max_page_size}]}, code="invalid"
+            )
+        return min(size, self.max_page_size)
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1
+        return parameters
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        paginated = super().get_paginated_response_schema(schema)
+        paginated["required"] = ["count", "next", "previous", "results"]  # always present (null at the ends)
+        return paginated
 
 
 def _flatten(detail: Any) -> list[str]:

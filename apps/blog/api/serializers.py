@@ -1,4 +1,9 @@
-"""Read serializers (what clients see, in the request's language) and write serializers (what editors send)."""
+"""Read serializers (what clients see, in the request's language) and write serializers (what editors send).
+
+Read serializers are answers, never input: every field is read-only, so the schema marks each one
+required (it is always present), and nullable exactly where the answer can be null.
+`apps/blog/tests/test_schema.py` validates real answers against the generated schema.
+"""
 
 from typing import Any
 
@@ -8,9 +13,27 @@ from rest_framework import serializers
 
 from apps.blog import selectors
 from apps.blog.models import LANGUAGE_CODES, Post, PostRevision, Project, Section, Tag, lang_suffix
+from apps.blog.seo import author_name
 from apps.blog.services import TRANSLATED_FIELDS
 
 TRANSLATION_STATES = ("complete", "fallback", "missing")
+
+# The language an answer is in (`?lang=` / Accept-Language). A pattern, not an enum: drf-spectacular
+# would name a second enum component for the choice set `source_language` already names.
+LANGUAGE_FIELD = {"type": "string", "pattern": "^(" + "|".join(LANGUAGE_CODES) + ")$"}
+
+
+@extend_schema_field(LANGUAGE_FIELD)
+class LanguageCodeField(serializers.CharField):
+    pass
+
+
+# A blank URL field answers "", which is no URI: "a URI or empty" (anyOf, since "" may pass both
+# branches with validators that do not check formats, which would break drf-spectacular's oneOf).
+@extend_schema_field({"anyOf": [{"type": "string", "format": "uri"}, {"type": "string", "maxLength": 0}]})
+class OptionalUrlField(serializers.URLField):
+    pass
+
 
 # --- small nested shapes ------------------------------------------------------------------------
 
@@ -19,20 +42,22 @@ class SectionBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Section
         fields = ("id", "slug", "name", "type")
+        read_only_fields = fields
 
 
 class TagBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Tag
         fields = ("id", "slug", "name")
+        read_only_fields = fields
 
 
 class CoverSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    url = serializers.CharField(allow_null=True)
-    alt = serializers.CharField()
-    width = serializers.IntegerField(allow_null=True)
-    height = serializers.IntegerField(allow_null=True)
+    id = serializers.IntegerField(read_only=True)
+    url = serializers.CharField(read_only=True, allow_null=True, help_text=_("Null for a private file."))
+    alt = serializers.CharField(read_only=True)
+    width = serializers.IntegerField(read_only=True, allow_null=True)
+    height = serializers.IntegerField(read_only=True, allow_null=True)
 
 
 def cover_data(asset: Any) -> dict[str, Any] | None:
@@ -50,9 +75,9 @@ def cover_data(asset: Any) -> dict[str, Any] | None:
 
 
 class TranslationStatusSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=TRANSLATION_STATES)
-    shown_language = serializers.CharField()
-    missing_fields = serializers.ListField(child=serializers.CharField())
+    status = serializers.ChoiceField(choices=TRANSLATION_STATES, read_only=True)
+    shown_language = LanguageCodeField(read_only=True)
+    missing_fields = serializers.ListField(child=serializers.CharField(), read_only=True)
 
 
 # --- posts: read --------------------------------------------------------------------------------
@@ -67,7 +92,7 @@ def _when(field: serializers.Field, value: Any) -> Any:
 
 
 class PostListSerializer(serializers.ModelSerializer):
-    section = SectionBriefSerializer(read_only=True)
+    section = SectionBriefSerializer(read_only=True, allow_null=True)
     tags = TagBriefSerializer(many=True, read_only=True)
     author = serializers.SerializerMethodField()
     cover = serializers.SerializerMethodField()
@@ -96,6 +121,7 @@ class PostListSerializer(serializers.ModelSerializer):
             "language",
             "translation_status",
         )
+        read_only_fields = fields
 
     def to_representation(self, post: Post) -> dict[str, Any]:
         """The same data as the declared fields give, built directly: DRF's per-field machinery
@@ -129,13 +155,14 @@ class PostListSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_author(self, post: Post) -> str | None:
-        author = post.author
-        return (getattr(author, "display_name", "") or str(author)) if author else None
+        """The author label every page and feed shows (never an e-mail address); null without an author."""
+        return author_name(post.author) or None
 
     @extend_schema_field(CoverSerializer(allow_null=True))
     def get_cover(self, post: Post) -> dict[str, Any] | None:
         return cover_data(post.cover)
 
+    @extend_schema_field(LANGUAGE_FIELD)
     def get_language(self, post: Post) -> str:
         return self.context["language"]
 
@@ -166,6 +193,7 @@ class PostDetailSerializer(PostListSerializer):
             "body_html",
             "toc_html",
         )
+        read_only_fields = fields
 
     def _readable(self, post: Post) -> bool:
         cache = self.context.setdefault("_readable", {})
@@ -194,6 +222,20 @@ class PostEditorSerializer(PostDetailSerializer):
 
     class Meta(PostDetailSerializer.Meta):
         fields = (*PostDetailSerializer.Meta.fields, *_translated(TRANSLATED_FIELDS))
+        read_only_fields = fields
+
+
+class PostDetailResponseSerializer(PostDetailSerializer):
+    """Schema only: `GET /posts/{slug}/` answers `PostDetail` to everyone and `PostEditor` to editors,
+    i.e. the detail plus every language's source fields, present for editors only."""
+
+    class Meta(PostDetailSerializer.Meta):
+        fields = PostEditorSerializer.Meta.fields
+        read_only_fields = PostDetailSerializer.Meta.fields
+        extra_kwargs = {
+            name: {"required": False, "help_text": _("Editors only: the source text in one language.")}
+            for name in _translated(TRANSLATED_FIELDS)
+        }
 
 
 # --- posts: write -------------------------------------------------------------------------------
@@ -246,6 +288,7 @@ class PostRevisionSerializer(serializers.ModelSerializer):
     class Meta:
         model = PostRevision
         fields = ("id", "created_at", "created_by", "note", "data")
+        read_only_fields = fields
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_created_by(self, revision: PostRevision) -> str | None:
@@ -256,10 +299,10 @@ class PostRevisionSerializer(serializers.ModelSerializer):
 class PostRevisionPageSerializer(serializers.Serializer):
     """The paginated envelope of the revisions action (for the schema)."""
 
-    count = serializers.IntegerField()
-    next = serializers.URLField(allow_null=True)
-    previous = serializers.URLField(allow_null=True)
-    results = PostRevisionSerializer(many=True)
+    count = serializers.IntegerField(read_only=True)
+    next = serializers.URLField(read_only=True, allow_null=True)
+    previous = serializers.URLField(read_only=True, allow_null=True)
+    results = PostRevisionSerializer(many=True, read_only=True)
 
 
 # --- sections, tags, projects -------------------------------------------------------------------
@@ -286,12 +329,14 @@ class SectionSerializer(serializers.ModelSerializer):
             "children",
             "language",
         )
+        read_only_fields = fields
 
-    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    @extend_schema_field({"type": "array", "items": {"$ref": "#/components/schemas/Section"}})
     def get_children(self, section: Section) -> list[dict[str, Any]]:
         kids = self.context.get("children", {}).get(section.pk, [])
         return SectionSerializer(kids, many=True, context=self.context).data
 
+    @extend_schema_field(LANGUAGE_FIELD)
     def get_language(self, section: Section) -> str:
         return self.context["language"]
 
@@ -303,14 +348,18 @@ class TagSerializer(serializers.ModelSerializer):
     class Meta:
         model = Tag
         fields = ("id", "slug", "name", "post_count", "language")
+        read_only_fields = fields
 
+    @extend_schema_field(LANGUAGE_FIELD)
     def get_language(self, tag: Tag) -> str:
         return self.context["language"]
 
 
 class ProjectListSerializer(serializers.ModelSerializer):
-    section = SectionBriefSerializer(read_only=True)
+    section = SectionBriefSerializer(read_only=True, allow_null=True)
     cover = serializers.SerializerMethodField()
+    repository_url = OptionalUrlField(read_only=True)
+    demo_url = OptionalUrlField(read_only=True)
     language = serializers.SerializerMethodField()
 
     class Meta:
@@ -331,11 +380,13 @@ class ProjectListSerializer(serializers.ModelSerializer):
             "is_for_sale",
             "language",
         )
+        read_only_fields = fields
 
     @extend_schema_field(CoverSerializer(allow_null=True))
     def get_cover(self, project: Project) -> dict[str, Any] | None:
         return cover_data(project.cover)
 
+    @extend_schema_field(LANGUAGE_FIELD)
     def get_language(self, project: Project) -> str:
         return self.context["language"]
 
@@ -347,6 +398,7 @@ class ProjectDetailSerializer(ProjectListSerializer):
 
     class Meta(ProjectListSerializer.Meta):
         fields = (*ProjectListSerializer.Meta.fields, "body_html", "can_download")
+        read_only_fields = fields
 
     def get_can_download(self, project: Project) -> bool:
         return bool(project.attachment_id) and selectors.user_can_download_project(

@@ -4,10 +4,12 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.filters import OrderingFilter
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -16,7 +18,7 @@ from apps.blog import selectors, services
 from apps.blog.models import LANGUAGE_CODES, Post, PostRevision, Project, Section, Tag, lang_suffix
 
 from . import serializers as s
-from .filters import PostFilter
+from .filters import PostFilter, PostSearchFilter
 from .language import LanguageMixin
 from .permissions import IsEditor, IsEditorOrReadOnly
 
@@ -47,7 +49,7 @@ class WriteThrottleMixin:
 
 @extend_schema_view(
     list=extend_schema(parameters=[LANG_PARAMETER]),
-    retrieve=extend_schema(parameters=[LANG_PARAMETER]),
+    retrieve=extend_schema(parameters=[LANG_PARAMETER], responses=s.PostDetailResponseSerializer),
     create=extend_schema(request=s.PostWriteSerializer, responses={201: s.PostEditorSerializer}),
     update=extend_schema(request=s.PostWriteSerializer, responses=s.PostEditorSerializer),
     partial_update=extend_schema(request=s.PostWriteSerializer, responses=s.PostEditorSerializer),
@@ -66,14 +68,10 @@ class PostViewSet(
     lookup_field = "slug"
     permission_classes = (IsEditorOrReadOnly,)
     filterset_class = PostFilter
+    # `?search=` follows the search page's rule (PostSearchFilter), not DRF's per-field search.
+    filter_backends = (DjangoFilterBackend, PostSearchFilter, OrderingFilter)
     ordering_fields = ("published_at", "updated_at", "created_at")
     queryset = Post.objects.none()  # for the schema; get_queryset() asks the selectors
-
-    @property
-    def search_fields(self) -> tuple[str, ...]:
-        # Title, summary and body in the response language (icontains: works for Chinese too).
-        suffix = lang_suffix(self.language)
-        return (f"title_{suffix}", f"summary_{suffix}", f"body_{suffix}")
 
     @property
     def is_editor(self) -> bool:

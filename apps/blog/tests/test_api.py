@@ -12,6 +12,7 @@ from apps.blog.tests.factories import (
     ProjectFactory,
     SectionFactory,
     TagFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -81,6 +82,23 @@ def test_a_missing_translation_falls_back_and_says_so(api_client):
     assert "title" in body["translation_status"]["missing_fields"]
 
 
+@pytest.mark.parametrize(("lang", "label"), [("en", "Anonymous"), ("zh-hans", "匿名")])
+def test_an_author_without_a_display_name_is_a_neutral_label_never_an_email(api_client, lang, label):
+    author = UserFactory(email="acc-admin-7f3a@example.com", display_name="")
+    post = PostFactory(author=author)
+    for url in (POSTS, f"{POSTS}{post.slug}/"):
+        response = api_client.get(url, {"lang": lang})
+        assert "@" not in response.content.decode(), url
+        data = response.json()
+        assert (data["results"][0] if "results" in data else data)["author"] == label
+
+
+def test_the_author_is_the_display_name_when_there_is_one(api_client):
+    post = PostFactory(author=UserFactory(display_name="Ada Writer"))
+    assert api_client.get(f"{POSTS}{post.slug}/").json()["author"] == "Ada Writer"
+    assert api_client.get(POSTS).json()["results"][0]["author"] == "Ada Writer"
+
+
 def test_premium_bodies_are_omitted_without_a_grant(api_client, reader):
     post = PostFactory(is_premium=True, body_en="The secret recipe.")
     url = f"{POSTS}{post.slug}/"
@@ -120,6 +138,25 @@ def test_search_looks_in_the_current_language_including_chinese(api_client):
     assert _slugs(api_client.get(POSTS, {"search": "数据库", "lang": "zh-hans"})) == {match.slug}
     assert _slugs(api_client.get(POSTS, {"search": "数据库", "lang": "en"})) == set()
     assert _slugs(api_client.get(POSTS, {"search": "indexes"})) == {match.slug}
+
+
+def test_search_is_no_oracle_for_premium_bodies(api_client, reader, editor):
+    premium = PostFactory(is_premium=True, title_en="Locked", body_en="The treasure is under the oak.")
+    assert api_client.get(POSTS, {"search": "oak"}).json()["count"] == 0
+    assert _slugs(api_client.get(POSTS, {"search": "locked"})) == {premium.slug}
+    api_client.force_authenticate(reader)
+    assert api_client.get(POSTS, {"search": "oak"}).json()["count"] == 0
+    AccessGrantFactory(user=reader, post=premium)
+    assert _slugs(api_client.get(POSTS, {"search": "oak"})) == {premium.slug}
+    api_client.force_authenticate(editor)
+    assert _slugs(api_client.get(POSTS, {"search": "oak"})) == {premium.slug}
+
+
+def test_search_matches_tag_names_in_the_response_language(api_client):
+    tagged = PostFactory(tags=[TagFactory(name_en="Lighthouses", name_zh_hans="灯塔")])
+    PostFactory()
+    assert _slugs(api_client.get(POSTS, {"search": "lighthouses"})) == {tagged.slug}
+    assert _slugs(api_client.get(POSTS, {"search": "灯塔", "lang": "zh-hans"})) == {tagged.slug}
 
 
 def test_ordering_by_published_at(api_client):
@@ -287,3 +324,50 @@ def test_writes_use_the_write_throttle_scope(api_client, editor, monkeypatch):
     codes = [api_client.post(POSTS, {"title_en": f"T {n}"}).status_code for n in range(3)]
     assert codes == [201, 201, 429]
     assert api_client.get(POSTS).status_code == 200
+
+
+@pytest.mark.parametrize("number", ["²", "٣", "\uff13", "0", "-1", " 1", "1.0", "99999999999999999999", "9" * 5000])
+def test_an_odd_page_number_is_a_404_in_the_error_shape(api_client, number):
+    PostFactory()
+    response = api_client.get(POSTS, {"page": number})
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Invalid page.", "code": "not_found", "errors": {}}
+
+
+@pytest.mark.parametrize("size", ["²", "٣", "0", "-1", "1.0", "abc", "9" * 5000])
+def test_an_odd_page_size_is_a_400_naming_it(api_client, size):
+    PostFactory()
+    response = api_client.get(POSTS, {"page_size": size})
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "page_size": ["Enter a whole number from 1 to 100 (larger sizes count as 100)."]
+    }
+
+
+def test_a_huge_page_size_counts_as_100(api_client):
+    PostFactory()
+    response = api_client.get(POSTS, {"page_size": "99999999999999999"})
+    assert response.status_code == 200
+    assert response.json()["count"] == 1
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({"year": "²"}, "year"),
+        ({"year": "٣٠٠٠"}, "year"),
+        ({"year": "2024.5"}, "year"),
+        ({"year": "1e3"}, "year"),
+        ({"year": "1969"}, "year"),
+        ({"year": "9999"}, "year"),
+        ({"year": "99999999999999999999"}, "year"),
+        ({"month": "1.5"}, "month"),
+        ({"month": "13"}, "month"),
+        ({"month": "0"}, "month"),
+    ],
+)
+def test_an_odd_year_or_month_filter_is_a_400_naming_it(api_client, settings, query, field):
+    settings.TIME_ZONE = "America/New_York"  # west of UTC: the end of year 9999 is in year 10000 in UTC
+    response = api_client.get(POSTS, query)
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == [field]

@@ -2,7 +2,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from .factories import PostFactory, SectionFactory, TagFactory
+from .factories import PostFactory, SectionFactory, TagFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -75,6 +75,16 @@ def test_atom_feed_is_per_language(client, posts):
     assert "已发布" in titles
     links = [e.find(f"{ATOM}link").get("href") for e in root.iter(f"{ATOM}entry")]
     assert all(link.startswith("http://127.0.0.1:8000/zh-hans/posts/") for link in links)
+
+
+def test_feeds_name_an_author_without_a_display_name_neutrally_never_by_email(client, db):
+    PostFactory(author=UserFactory(email="acc-admin-7f3a@example.com", display_name=""))
+    rss = client.get("/en/feed/rss.xml").content
+    atom = client.get("/zh-hans/feed/atom.xml").content
+    assert b"@" not in rss
+    assert b"@" not in atom
+    assert _xml(rss).find("channel/item/{http://purl.org/dc/elements/1.1/}creator").text == "Anonymous"
+    assert _xml(atom).find(f"{ATOM}entry/{ATOM}author/{ATOM}name").text == "匿名"
 
 
 def test_unknown_section_or_tag_feed_is_404(client, db):

@@ -153,3 +153,64 @@ def test_project_lists_hide_unpublished_projects_from_readers(reader, editor):
     assert selectors.project_get_published(slug=hidden.slug) is None
     assert set(selectors.project_list_visible(user=editor)) == {shown, hidden}
     assert list(selectors.project_list_visible(user=reader)) == [shown]
+
+
+def _search(user, query, language="en"):
+    return {p.slug for p in selectors.post_search(query=query, language=language, user=user)}
+
+
+def test_search_matches_premium_bodies_only_for_editors_and_grant_holders(reader, editor):
+    from .factories import AccessGrantFactory
+
+    free = PostFactory(body_en="The moonlit harbour.")
+    premium = PostFactory(is_premium=True, body_en="The moonlit lighthouse.")
+    assert _search(None, "moonlit") == {free.slug}
+    assert _search(reader, "moonlit") == {free.slug}
+    assert _search(editor, "moonlit") == {free.slug, premium.slug}
+    AccessGrantFactory(user=reader, post=premium)
+    assert _search(reader, "moonlit") == {free.slug, premium.slug}
+
+
+def test_a_revoked_grant_no_longer_lets_search_match_the_body(reader):
+    from .factories import AccessGrantFactory
+
+    premium = PostFactory(is_premium=True, body_en="The moonlit lighthouse.")
+    AccessGrantFactory(user=reader, post=premium, revoked_at=timezone.now())
+    assert _search(reader, "moonlit") == set()
+
+
+def test_search_matches_premium_posts_on_title_summary_and_tags_for_everyone():
+    tag = TagFactory(name_en="Lighthouses", name_zh_hans="灯塔")
+    by_title = PostFactory(is_premium=True, title_en="Keeper's diary", body_en="nothing")
+    by_summary = PostFactory(is_premium=True, summary_en="A keeper remembers.", body_en="nothing")
+    by_tag = PostFactory(is_premium=True, tags=[tag], body_en="nothing")
+    assert _search(None, "keeper") == {by_title.slug, by_summary.slug}
+    assert _search(None, "lighthouses") == {by_tag.slug}
+    assert _search(None, "灯塔", language="zh-hans") == {by_tag.slug}
+
+
+def test_search_marks_which_bodies_the_reader_may_quote(reader):
+    PostFactory(title_en="Harbour free", body_en="harbour")
+    PostFactory(title_en="Harbour premium", is_premium=True, body_en="harbour")
+    found = {str(p.title): p.body_readable for p in selectors.post_search(query="harbour", language="en", user=reader)}
+    assert found == {"Harbour free": True, "Harbour premium": False}
+
+
+def test_search_words_drop_nul_characters_and_stop_after_eight():
+    assert selectors.search_words(" a\x00b  c ") == ["ab", "c"]
+    assert len(selectors.search_words(" ".join(f"w{i}" for i in range(20)))) == 8
+
+
+def test_the_search_rule_and_the_post_page_agree_on_who_may_read_a_body(reader, editor):
+    from apps.blog.models import Post as PostModel
+
+    from .factories import AccessGrantFactory, UserFactory
+
+    stranger = UserFactory()
+    free, granted, revoked, locked = (PostFactory(), *(PostFactory(is_premium=True) for _ in range(3)))
+    AccessGrantFactory(user=reader, post=granted)
+    AccessGrantFactory(user=reader, post=revoked, revoked_at=timezone.now())
+    for user in (None, stranger, reader, editor):
+        in_sql = set(PostModel.objects.filter(selectors.post_body_readable_q(user=user)))
+        in_python = {p for p in (free, granted, revoked, locked) if selectors.user_can_read_post(user=user, post=p)}
+        assert in_sql == in_python, user

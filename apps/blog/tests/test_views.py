@@ -9,7 +9,7 @@ from django.utils import timezone
 from apps.blog import services
 from apps.blog.models import Section
 
-from .factories import AccessGrantFactory, PostFactory, ProjectFactory, SectionFactory, TagFactory
+from .factories import AccessGrantFactory, PostFactory, ProjectFactory, SectionFactory, TagFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +62,18 @@ def test_post_page_shows_body_toc_reading_time_author_section_and_tags(client):
     assert post.section.name_en in html
     assert f'href="/en/tags/{tag.slug}/"' in html
     assert "/static/css/code.css" in html
+
+
+@pytest.mark.parametrize(("lang", "label"), [("en", "Anonymous"), ("zh-hans", "匿名")])
+def test_a_post_by_an_author_without_a_display_name_never_shows_the_email(client, lang, label):
+    post = PostFactory(title_en="Harbour", author=UserFactory(email="acc-admin-7f3a@example.com", display_name=""))
+    for url in (f"/{lang}/posts/{post.slug}/", f"/{lang}/", f"/{lang}/search/?q=harbour"):
+        assert "acc-admin-7f3a" not in _html(client, url), url
+    html = _html(client, f"/{lang}/posts/{post.slug}/")
+    blocks = json.loads(re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)[0])
+    posting = next(item for item in blocks if item["@type"] == "BlogPosting")
+    assert posting["author"] == {"@type": "Person", "name": label}
+    assert label in html
 
 
 def test_every_page_has_title_description_canonical_alternates_cards_and_json_ld(client):
@@ -155,6 +167,19 @@ def test_premium_post_shows_a_teaser_until_the_reader_has_access(client, reader)
     assert "The secret ending." in _html(client, f"/en/posts/{post.slug}/")
 
 
+def test_a_premium_post_without_a_summary_never_describes_itself_with_its_body(client, reader):
+    post = PostFactory(is_premium=True, summary_en="", summary_zh_hans="", body_en="The treasure is under the oak.")
+    free = PostFactory(summary_en="", summary_zh_hans="", body_en="The picnic is under the elm.")
+    assert "treasure" not in _html(client, f"/en/posts/{post.slug}/")  # meta, og, twitter, JSON-LD
+    AccessGrantFactory(user=reader, post=post)
+    client.force_login(reader)
+    html = _html(client, f"/en/posts/{post.slug}/")
+    assert html.count("treasure") == 1  # in the body the reader may read, not in the metadata
+    assert '<meta name="description" content="The picnic is under the elm.">' in _html(
+        client, f"/en/posts/{free.slug}/"
+    )
+
+
 def test_a_missing_translation_falls_back_to_the_source_language_with_a_notice(client):
     post = PostFactory(
         source_language="zh-hans",
@@ -197,6 +222,16 @@ def test_tag_page_lists_only_live_posts_with_the_tag(client):
     assert "Untagged" not in html
 
 
+def test_a_tag_used_only_by_drafts_has_no_page_and_no_feed(client):
+    tag = TagFactory(name_en="Acquisition of Rival Corp")
+    PostFactory(draft=True, tags=[tag])
+    PostFactory(scheduled=True, tags=[tag])
+    for url in (f"/en/tags/{tag.slug}/", f"/en/tags/{tag.slug}/rss.xml", f"/en/tags/{tag.slug}/atom.xml"):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert "Rival Corp" not in response.content.decode()
+
+
 def test_archive_by_year_and_month(client):
     PostFactory(title_en="In March", published_at=datetime(2025, 3, 5, tzinfo=UTC))
     PostFactory(title_en="In May", published_at=datetime(2025, 5, 5, tzinfo=UTC))
@@ -223,6 +258,28 @@ def test_search_finds_english_and_chinese_text_and_highlights_matches(client):
     assert "Caching drafts" not in html
     zh = _html(client, "/zh-hans/search/?q=缓存")
     assert "<mark>缓存</mark>页面" in zh
+
+
+def test_search_never_quotes_or_matches_a_locked_premium_body(client, reader):
+    PostFactory(is_premium=True, title_en="Locked", summary_en="Teaser.", body_en="The treasure is under the oak.")
+    html = _html(client, "/en/search/?q=oak")
+    assert "0 results" in html
+    assert "treasure" not in html
+    client.force_login(reader)
+    assert "treasure" not in _html(client, "/en/search/?q=oak")
+    # Found by its title, it shows its summary, never its body.
+    html = _html(client, "/en/search/?q=locked")
+    assert "Teaser." in html
+    assert "treasure" not in html
+
+
+def test_search_quotes_a_premium_body_to_a_reader_with_access(client, reader):
+    post = PostFactory(is_premium=True, title_en="Locked", summary_en="", body_en="The treasure is under the oak.")
+    AccessGrantFactory(user=reader, post=post)
+    client.force_login(reader)
+    html = _html(client, "/en/search/?q=oak")
+    assert "1 result" in html
+    assert "under the <mark>oak</mark>" in html
 
 
 def test_search_escapes_the_query_and_the_results(client):
@@ -305,3 +362,58 @@ def test_the_header_offers_sign_in_to_readers_and_the_profile_to_signed_in_users
     html = _html(client, "/en/")  # signed-in readers never get the anonymous cached page
     assert 'href="/en/accounts/profile/"' in html
     assert 'href="/en/accounts/login/"' not in html
+
+
+def test_search_query_count_stays_flat_for_a_signed_in_reader(client, reader, django_assert_max_num_queries):
+    client.force_login(reader)
+    for i in range(3):
+        PostFactory(title_en=f"Harbour {i}", is_premium=bool(i % 2), tags=[TagFactory()])
+    _html(client, "/en/search/?q=harbour")
+    for i in range(12):
+        PostFactory(title_en=f"Harbour more {i}", is_premium=bool(i % 2), tags=[TagFactory(), TagFactory()])
+    with django_assert_max_num_queries(8):
+        _html(client, "/en/search/?q=harbour")
+
+
+ODD_PAGE_NUMBERS = ("²", "٣", "\uff13", "0", "-1", "+1", " 1", "1.0", "1e3", "3_0", "99999999999999999999", "9" * 5000)
+
+
+@pytest.mark.parametrize("number", ODD_PAGE_NUMBERS)
+def test_every_paginated_page_answers_an_odd_page_number_with_a_404(client, number):
+    tag = TagFactory()
+    post = PostFactory(title_en="Harbour", tags=[tag], published_at=datetime(2025, 3, 5, tzinfo=UTC))
+    for url in (
+        "/en/",
+        "/en/search/?q=harbour&",
+        f"/en/tags/{tag.slug}/",
+        f"/en/sections/{post.section.slug}/",
+        "/en/archive/2025/",
+        "/en/archive/2025/3/",
+    ):
+        separator = "" if url.endswith("&") else "?"
+        response = client.get(f"{url}{separator}page={number}")
+        assert response.status_code == 404, url
+        assert "Page not found" in response.content.decode()
+        assert client.get(f"{url}{separator}page=1").status_code == 200, url
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/en/archive/0/",
+        "/en/archive/10000/",
+        "/en/archive/99999999999999999999/",
+        "/en/archive/99999999999999999999/1/",
+        "/en/archive/2025/0/",
+        "/en/archive/2025/13/",
+        "/en/archive/2025/99999999999999999999/",
+        "/en/archive/" + "9" * 5000 + "/",
+        "/en/archive/2024/",  # a year without posts
+        "/en/archive/2025/4/",  # a month without posts
+    ],
+)
+def test_an_archive_period_out_of_range_or_without_posts_is_a_404(client, path):
+    PostFactory(published_at=datetime(2025, 3, 5, tzinfo=UTC))
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()

@@ -153,3 +153,19 @@ def test_a_django_validation_error_from_a_service_is_a_400_in_the_error_shape():
     assert response.status_code == 400
     assert response.data["code"] == "bad_slug"
     assert response.data["errors"] == {"slug": ["Bad slug."]}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("number", ["²", "٣", "0", "1.0", "9" * 5000])
+def test_a_page_number_that_is_not_ascii_digits_is_a_404_in_the_error_shape(number):
+    response = _GroupList.as_view()(APIRequestFactory().get("/x/", {"page": number}))
+    assert response.status_code == 404
+    assert response.data == {"detail": "Invalid page.", "code": "not_found", "errors": {}}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("size", ["²", "٣", "0", "-5", "9" * 5000])
+def test_a_page_size_that_is_not_a_whole_number_is_a_400_naming_it(size):
+    response = _GroupList.as_view()(APIRequestFactory().get("/x/", {"page_size": size}))
+    assert response.status_code == 400
+    assert list(response.data["errors"]) == ["page_size"]
