@@ -498,3 +498,61 @@ class PreviewLink(TimeStampedModel):
     def token(self) -> str:
         """The URL-safe token for this link: its key, signed (a guessed or edited token never resolves)."""
         return signing.dumps(self.key, salt=PREVIEW_LINK_SALT, compress=False)
+
+
+class AIJob(TimeStampedModel):
+    """One piece of AI work on a post in one language: a translation, a summary or a narration.
+
+    Editors see these in the admin and the API (progress, error, provider, tokens, timings) and can retry
+    a failed one. The services in `blog.services` (`aijob_*`) are the only writers; the tasks that do the
+    work claim a job first, so one post's jobs of the same kind and language never run twice at once.
+    """
+
+    class Kind(models.TextChoices):
+        TRANSLATE = "translate", _("Translation")
+        SUMMARIZE = "summarize", _("Summary")
+        NARRATE = "narrate", _("Narration")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    ACTIVE = (Status.QUEUED, Status.RUNNING)
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    post = models.ForeignKey(Post, verbose_name=_("post"), on_delete=models.CASCADE, related_name="ai_jobs")
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    provider = models.CharField(_("provider"), max_length=50, blank=True)
+    model_name = models.CharField(_("model"), max_length=100, blank=True)
+    tokens_used = models.PositiveIntegerField(_("tokens used"), default=0)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("AI job")
+        verbose_name_plural = _("AI jobs")
+        ordering = ("-created_at", "-id")
+        indexes = [models.Index(fields=["post", "kind", "language", "status"], name="blog_aijob_lookup_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.post_id} · {self.language} · {self.get_status_display()}"
+
+    @property
+    def duration(self) -> timedelta | None:
+        if self.started_at and self.finished_at:
+            return self.finished_at - self.started_at
+        return None

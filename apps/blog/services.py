@@ -18,6 +18,7 @@ from .models import (
     LANGUAGE_CODES,
     PREVIEW_LINK_SALT,
     AccessGrant,
+    AIJob,
     Post,
     PostRevision,
     PreviewLink,
@@ -322,3 +323,80 @@ def tag_get_or_create(*, name: str, language: str = "en", name_other: str = "") 
     return Tag.objects.create(
         **{f"name_{lang_suffix(language)}": name, f"name_{lang_suffix(other)}": name_other.strip() or None}
     )
+
+
+# --- AI jobs (the assistant's and the narrator's work, tracked per post, kind and language) ---------
+
+
+def aijob_queue(*, post: Post, kind: str, language: str, by: Any = None) -> AIJob:
+    """The queued or running job of this post, kind and language, or a new queued one.
+
+    Asking twice while one is waiting returns the same job (no double work); the caller queues the
+    task that runs it (through `apps.core.queue.enqueue_on_commit`) only when `job.attempts == 0` and
+    the job was just made, or on retry.
+    """
+    with transaction.atomic():
+        Post.objects.select_for_update().filter(pk=post.pk).first()  # serialise concurrent requests per post
+        job = AIJob.objects.filter(post=post, kind=kind, language=language, status__in=AIJob.ACTIVE).first()
+        if job is None:
+            job = AIJob.objects.create(post=post, kind=kind, language=language, requested_by=_user_or_none(by))
+    return job
+
+
+def aijob_claim(*, job_id: int) -> AIJob | None:
+    """Mark a queued job running and return it; None when it is already done, failed, gone, or when
+    another job of the same post, kind and language is running (so two workers never do it twice).
+    A job left "running" by a killed worker is claimed again (tasks are `acks_late`)."""
+    with transaction.atomic():
+        job = AIJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.status in (AIJob.Status.DONE, AIJob.Status.FAILED):
+            return None
+        busy = (
+            AIJob.objects.filter(post_id=job.post_id, kind=job.kind, language=job.language, status=AIJob.Status.RUNNING)
+            .exclude(pk=job.pk)
+            .exists()
+        )
+        if busy:
+            return None
+        job.status = AIJob.Status.RUNNING
+        job.attempts += 1
+        job.started_at = timezone.now()
+        job.error = ""
+        job.save(update_fields=["status", "attempts", "started_at", "error", "updated_at"])
+    return job
+
+
+def aijob_progress(*, job: AIJob, progress: int) -> AIJob:
+    job.progress = max(0, min(100, int(progress)))
+    AIJob.objects.filter(pk=job.pk).update(progress=job.progress, updated_at=timezone.now())
+    return job
+
+
+def aijob_finish(*, job: AIJob, provider: str = "", model_name: str = "", tokens_used: int = 0) -> AIJob:
+    job.status = AIJob.Status.DONE
+    job.progress = 100
+    job.provider, job.model_name = provider[:50], model_name[:100]
+    job.tokens_used = max(0, int(tokens_used))
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "progress", "provider", "model_name", "tokens_used", "finished_at", "updated_at"])
+    return job
+
+
+def aijob_fail(*, job: AIJob, error: str, provider: str = "") -> AIJob:
+    job.status = AIJob.Status.FAILED
+    job.error = error[:2000]
+    job.provider = provider[:50] or job.provider
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "error", "provider", "finished_at", "updated_at"])
+    return job
+
+
+def aijob_retry(*, job: AIJob, by: Any = None) -> AIJob:
+    """A failed job back in the queue (the admin's and the API's "retry"); the caller queues its task."""
+    if job.status != AIJob.Status.FAILED:
+        raise ValidationError(_("Only a failed job can be retried."), code="not_failed")
+    job.status = AIJob.Status.QUEUED
+    job.progress = 0
+    job.finished_at = None
+    job.save(update_fields=["status", "progress", "finished_at", "updated_at"])
+    return job
