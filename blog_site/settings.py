@@ -5,6 +5,7 @@ laptop with nothing else installed: SQLite, local files, console e-mail, eager C
 An integration switches on when its variable is present.
 """
 
+import importlib.util
 import os
 import sys
 from pathlib import Path
@@ -117,6 +118,12 @@ TEMPLATES = [
 # --- Database -----------------------------------------------------------------------------------
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
+    if importlib.util.find_spec("MySQLdb") is None:
+        # Its driver is compiled, so it is not in the default requirements (requirements/mysql.txt).
+        sys.exit(
+            "Inkwell: DATABASE_URL names MySQL but its driver is not installed: run "
+            "`.venv/bin/pip install -r requirements/mysql.txt` (needs pkg-config, libmariadb-dev and a C compiler)."
+        )
     # A MariaDB/MySQL server started without a config defaults to latin1: force utf8mb4.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"charset": "utf8mb4", "init_command": "SET sql_mode='STRICT_TRANS_TABLES'"}

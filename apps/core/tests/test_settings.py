@@ -37,3 +37,32 @@ def test_deploy_check_is_clean_with_the_documented_production_variables():
     out = _manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
     assert out.returncode == 0, out.stdout + out.stderr
     assert "no issues" in out.stdout
+
+
+def test_a_mysql_database_url_without_its_driver_stops_with_one_line_saying_what_to_install(tmp_path):
+    # Hide MySQLdb, as on a machine that never installed requirements/mysql.txt.
+    (tmp_path / "sitecustomize.py").write_text(
+        "import importlib.util, sys\n"
+        "_find = importlib.util.find_spec\n"
+        "importlib.util.find_spec = lambda name, *a: None if name == 'MySQLdb' else _find(name, *a)\n"
+    )
+    out = _manage("check", DATABASE_URL="mysql://root@127.0.0.1:3306/inkwell", PYTHONPATH=str(tmp_path))
+    assert out.returncode == 1
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "pip install -r requirements/mysql.txt" in lines[0]
+
+
+def test_booting_the_site_imports_no_library_that_needs_system_packages():
+    """WeasyPrint needs Pango, the Azure Speech SDK libssl and ALSA: a bare machine must still serve pages."""
+    script = (
+        "import sys, django; django.setup();"
+        "from django.urls import get_resolver; get_resolver().url_patterns;"
+        "from django.test import Client; assert Client().get('/healthz').status_code == 200;"
+        "print(sorted(m for m in ('weasyprint', 'azure', 'MySQLdb') if m in sys.modules))"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "blog_site.settings"}
+    env.pop("DATABASE_URL", None)
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "[]"
