@@ -457,7 +457,7 @@ REST_FRAMEWORK = {
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "apps.core.schema.AutoSchema",  # one tag per resource, readable ids and summaries
     "EXCEPTION_HANDLER": "apps.core.api.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
@@ -468,19 +468,34 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+_SYSTEM_FONTS = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif"
 SPECTACULAR_SETTINGS = {
     "TITLE": f"{SITE_NAME} API",
     "DESCRIPTION": (
-        "The REST API of Inkwell, a bilingual blog CMS."
+        "The REST API of Inkwell, a bilingual blog CMS. Every endpoint is under `/api/v1/`."
         "\n\nSign-up, sign-in (password, e-mail code, GitHub, Google), tokens and password reset are "
         "allauth's headless API: [its OpenAPI specification](/_allauth/openapi.html) "
         "(use the `app` client; tokens returned there are the `Bearer` tokens of this API)."
     ),
-    "VERSION": "1",
+    # The document's version (ReDoc shows it after the title); the API's own version is in its paths.
+    "VERSION": INKWELL_VERSION,
     "SERVE_INCLUDE_SCHEMA": False,
+    # Paths are tagged and named from what follows /api/v<n>/: `posts_list`, not `v1_posts_list`.
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "apps.core.schema.tag_descriptions"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # templates/api/redoc.html: the system's fonts instead of ReDoc's web fonts from a third-party host.
+    "REDOC_UI_SETTINGS": {
+        "theme": {
+            "typography": {
+                "fontFamily": _SYSTEM_FONTS,
+                "headings": {"fontFamily": _SYSTEM_FONTS},
+                "code": {"fontFamily": "ui-monospace, SFMono-Regular, Menlo, Consolas, monospace"},
+            }
+        }
+    },
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "PostStatusEnum": "apps.blog.models.Post.Status",
