@@ -20,7 +20,8 @@ def test_every_scheduled_task_is_a_registered_celery_task():
     assert not scheduled - set(app.tasks), "scheduled but not a task"
 
 
-@pytest.mark.django_db
+# Transactional: beat calls close_old_connections(), which closes a connection left in a test's atomic block.
+@pytest.mark.django_db(transaction=True)
 def test_beat_writes_every_entry_once_and_keeps_an_entry_paused_in_the_admin():
     # A deployment that ran migration core.0002 already has the backup row, paused by an admin.
     old = PeriodicTask.objects.create(
