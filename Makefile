@@ -29,7 +29,8 @@ $(VENV)/.installed-dev: requirements/dev.txt $(VENV)/.installed-run
 	@touch $@
 
 $(VENV)/.installed-mysql: requirements/mysql.txt | $(PY)
-	$(PY) -m pip install --quiet -r requirements/mysql.txt
+	@$(PY) -m pip install --quiet -r requirements/mysql.txt || { echo "Inkwell: building mysqlclient needs \
+	build-essential pkg-config libmariadb-dev python3-dev (sudo apt-get install -y those, or run scripts/system-packages.sh as root)." >&2; exit 1; }
 	@touch $@
 
 mysql-driver: $(VENV)/.installed-mysql
