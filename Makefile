@@ -1,46 +1,70 @@
-# Inkwell: `make run` serves the site on SQLite with nothing else installed; `make test` runs the suite.
+# Inkwell: `make run` serves the site on SQLite with nothing but Python 3.11 (venv), make and git;
+# `make test` installs the Debian packages the suite needs (scripts/system-packages.sh), then runs it.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+# The port `make run` serves on; without SITE_URL, development links use it too (blog_site/settings.py).
 PORT ?= 8000
+export PORT
 # Two xdist workers fit this project's 2-core machines; override with `make test PYTEST_WORKERS=0`.
 PYTEST_WORKERS ?= 2
+# MySQL's driver must be compiled: it is installed only when DATABASE_URL names MySQL/MariaDB.
+MYSQL_DRIVER := $(if $(filter mysql%,$(DATABASE_URL)),$(VENV)/.installed-mysql)
 
-.PHONY: run test lint format messages migrate check bench clean
+.PHONY: run test lint format messages migrate bench clean system-packages mysql-driver
 
-$(VENV)/.installed: requirements/base.txt requirements/production.txt requirements/dev.txt
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+$(PY):
+	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+
+# What the site needs to run (wheels only).
+$(VENV)/.installed-run: requirements/base.txt requirements/production.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements/production.txt
+	@touch $@
+
+# Plus the test, lint and benchmark tools.
+$(VENV)/.installed-dev: requirements/dev.txt $(VENV)/.installed-run
 	$(PY) -m pip install --quiet -r requirements/dev.txt
 	@touch $@
 
-messages: $(VENV)/.installed
-	$(PY) manage.py compilemessages --ignore=$(VENV) --ignore=node_modules > /dev/null
+$(VENV)/.installed-mysql: requirements/mysql.txt | $(PY)
+	@$(PY) -m pip install --quiet -r requirements/mysql.txt || { echo "Inkwell: building mysqlclient needs \
+	build-essential pkg-config libmariadb-dev python3-dev (sudo apt-get install -y those, or run scripts/system-packages.sh as root)." >&2; exit 1; }
+	@touch $@
 
-migrate: $(VENV)/.installed
+mysql-driver: $(VENV)/.installed-mysql
+
+system-packages:
+	@scripts/system-packages.sh
+
+messages: $(VENV)/.installed-run
+	$(PY) scripts/compile_messages.py
+
+migrate: $(VENV)/.installed-run $(MYSQL_DRIVER)
 	$(PY) manage.py migrate --noinput
 
-run: $(VENV)/.installed messages migrate
+run: $(VENV)/.installed-run $(MYSQL_DRIVER) messages migrate
 	$(PY) manage.py ensure_dev_superuser
 	@if $(PY) manage.py help seed_demo > /dev/null 2>&1; then $(PY) manage.py seed_demo; fi
 	@echo "Inkwell is serving on http://127.0.0.1:$(PORT)/ (admin: /admin/, API docs: /api/docs/)"
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: $(VENV)/.installed messages
+# The Debian packages come first (prerequisites run in order): the suite needs them, and so does the MySQL driver's build.
+test: system-packages $(VENV)/.installed-dev $(MYSQL_DRIVER) messages
 	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
-lint: $(VENV)/.installed
+lint: $(VENV)/.installed-dev $(MYSQL_DRIVER)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/lint-imports --no-cache  # the app layers and no cycles (.importlinter)
 
-format: $(VENV)/.installed
+format: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-bench: $(VENV)/.installed messages
+bench: $(VENV)/.installed-dev $(MYSQL_DRIVER) messages
 	@for script in bench/*.py; do [ -f "$$script" ] || continue; echo "== $$script"; $(PY) "$$script" || exit 1; done
 
 clean:

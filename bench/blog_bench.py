@@ -57,6 +57,7 @@ def base_env(workdir: Path) -> dict[str, str]:
         "DEBUG": "false",
         "SECRET_KEY": "bench-only-" + "k" * 50,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SITE_URL": "http://127.0.0.1:8000",  # required with DEBUG off
         "SECURE_SSL_REDIRECT": "false",
         "SECURE_HSTS_SECONDS": "0",
         # Effectively unthrottled. Per second, not per minute: DRF keeps every request's time of the

@@ -17,6 +17,7 @@ urlpatterns = [
     path("_allauth/", include("allauth.headless.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
+    # Our page around ReDoc (templates/drf_spectacular/redoc.html): every asset local, no inline script.
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     path("admin/", admin.site.urls),
     path("", include("apps.media.urls")),

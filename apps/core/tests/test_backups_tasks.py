@@ -1,44 +1,22 @@
-"""The schedule, the daily task (idempotent, locked, e-mailing failures) and the admin's Backups page."""
+"""The daily task (idempotent, locked, e-mailing failures) and the admin's Backups page."""
 
 import io
 from datetime import timedelta
-from importlib import import_module
 
 import pytest
-from django.apps import apps as django_apps
 from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
-from django_celery_beat.models import PeriodicTask
 
 from apps.accounts.tests.factories import UserFactory
 from apps.core.backups import selectors
 from apps.core.backups.selectors import LOCK_KEY
 from apps.core.models import BackupRun
 from apps.core.tasks import backup_prune_task, backup_run_task
-from blog_site.celery import app
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PAGE = "/admin/core/backuprun/"
-
-
-def test_the_migration_schedules_a_verified_backup_at_two_and_a_prune_after_it(settings):
-    # Transactional tests flush data-migration rows, so run the migration's function again here.
-    migration = import_module("apps.core.migrations.0002_backup_schedule")
-    migration.create_schedule(django_apps, None)
-    migration.create_schedule(django_apps, None)  # idempotent: never a second copy
-
-    backup = PeriodicTask.objects.get(task="apps.core.tasks.backup_run_task")
-    prune = PeriodicTask.objects.get(task="apps.core.tasks.backup_prune_task")
-
-    assert (backup.crontab.hour, backup.crontab.minute) == ("2", "0")
-    assert str(backup.crontab.timezone) == settings.TIME_ZONE
-    assert backup.kwargs == '{"verify": true, "include_media": true}'
-    assert (prune.crontab.hour, prune.crontab.minute) == ("3", "30")
-    assert backup.enabled
-    assert prune.enabled
-    assert {backup.task, prune.task} <= set(app.tasks)
 
 
 def test_the_daily_task_backs_up_and_verifies_once_per_day(backup_env):

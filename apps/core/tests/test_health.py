@@ -66,7 +66,7 @@ def test_readyz_names_a_broken_database_with_503():
     )
     env = {
         **os.environ,
-        "DATABASE_URL": "mysql://root@127.0.0.1:1/inkwell",
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:1/inkwell",
         "DJANGO_SETTINGS_MODULE": "blog_site.settings",
     }
     env.pop("REDIS_URL", None)

@@ -1,0 +1,106 @@
+"""How the OpenAPI schema names things: one tag per resource, readable operation ids and summaries.
+
+Set as DRF's DEFAULT_SCHEMA_CLASS; `tag_descriptions` is a drf-spectacular postprocessing hook.
+With SCHEMA_PATH_PREFIX set to the `/api/v<n>` prefix, `/api/v1/posts/{slug}/publish/` becomes:
+tag `Posts`, operation id `posts_publish`, summary from the action's docstring ("Publish now").
+"""
+
+import re
+from typing import Any
+
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+
+STANDARD_ACTIONS = {"list", "retrieve", "create", "update", "partial_update", "destroy"}
+# Summaries of the standard actions; {one} and {many} name the resource.
+STANDARD_SUMMARIES = {
+    "list": "List {many}",
+    "create": "Create {one}",
+    "retrieve": "Get {one}",
+    "update": "Replace {one}",
+    "partial_update": "Update {one}",
+    "destroy": "Delete {one}",
+}
+# The verb of a method on an action that answers several (`/users/me/`: get, update, delete).
+METHOD_VERBS = {"get": "Get", "post": "Set", "put": "Replace", "patch": "Update", "delete": "Delete"}
+
+
+def resource_tag(segment: str) -> str:
+    """`posts` → `Posts`, `access-grants` → `Access grants`."""
+    return segment.replace("-", " ").replace("_", " ").capitalize()
+
+
+def _singular(segment: str) -> str:
+    """`posts` → `post`; a word without a plural `s` (`media`) → `media item`."""
+    words = segment.replace("-", " ").replace("_", " ")
+    return words[:-1] if words.endswith("s") and not words.endswith("ss") else f"{words} item"
+
+
+def _first_clause(doc: str) -> str:
+    """The docstring's first clause: up to the first colon, semicolon, bracket or full stop."""
+    first_line = doc.strip().splitlines()[0] if doc.strip() else ""
+    return re.split(r":\s|;\s|\s\(|\.(?:\s|$)", first_line, maxsplit=1)[0].strip()
+
+
+class AutoSchema(SpectacularAutoSchema):
+    def _resource_and_rest(self) -> tuple[str, list[str]]:
+        tokens = self._tokenize_path()
+        return (tokens[0], tokens[1:]) if tokens else ("root", [])
+
+    def _action(self) -> str | None:
+        return getattr(self.view, "action", None)
+
+    def _is_custom_action(self) -> bool:
+        return self._action() is not None and self._action() not in STANDARD_ACTIONS
+
+    def _has_one_method(self) -> bool:
+        return len(getattr(self.view, "action_map", None) or {}) == 1
+
+    def get_tags(self) -> list[str]:
+        return [resource_tag(self._resource_and_rest()[0])]
+
+    def get_operation_id(self) -> str:
+        operation_id = super().get_operation_id()
+        if self._is_custom_action() and self._has_one_method():
+            # `posts_publish_create` → `posts_publish`: the method adds nothing when the action has one.
+            return operation_id.rsplit("_", 1)[0]
+        return operation_id
+
+    def get_summary(self) -> str | None:
+        action = self._action()
+        own_doc = getattr(getattr(self.view, action, None), "__doc__", None) if action else None
+        if self._is_custom_action() and own_doc:
+            return _first_clause(own_doc)
+        resource, rest = self._resource_and_rest()
+        if not self._is_custom_action():
+            standard = (
+                "list" if self.method == "GET" and self._is_list_view() else self.method_mapping[self.method.lower()]
+            )
+            return STANDARD_SUMMARIES[standard].format(one=f"a {_singular(resource)}", many=resource.replace("-", " "))
+        words = [("your" if word == "me" else word.replace("-", " ").replace("_", " ")) for word in rest]
+        if words == ["your"]:
+            words = ["your account"]
+        phrase = " ".join(words)
+        if self._has_one_method():
+            return phrase[:1].upper() + phrase[1:]
+        return f"{METHOD_VERBS[self.method.lower()]} {phrase}"
+
+
+def tag_descriptions(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+    """List every tag once, alphabetically, described by the first paragraph of its viewset's docstring."""
+    used = {
+        tag
+        for path in result.get("paths", {}).values()
+        for operation in path.values()
+        for tag in operation.get("tags", [])
+    }
+    descriptions: dict[str, str] = {}
+    for path, _regex, method, callback in getattr(generator, "endpoints", None) or []:
+        operation = result.get("paths", {}).get(path, {}).get(method.lower(), {})
+        doc = (getattr(getattr(callback, "cls", None), "__doc__", None) or "").strip()
+        for tag in operation.get("tags", [])[:1]:
+            if doc:
+                descriptions.setdefault(tag, " ".join(doc.split("\n\n")[0].split()))
+    result["tags"] = [
+        {"name": tag, **({"description": descriptions[tag]} if tag in descriptions else {})} for tag in sorted(used)
+    ]
+    return result
