@@ -45,7 +45,16 @@ def text_of(response: Any) -> str:
 
 
 def app_sign_in(client: Client, email: str, password: str = PASSWORD) -> dict[str, str]:
-    """Sign in through allauth's headless app client: `{"access_token", "refresh_token", ...}`."""
+    """Sign in through allauth's headless app client: `{"access_token", "refresh_token", ...}`.
+
+    The address is marked verified first (the personas of /conftest.py are created without allauth).
+    """
+    from allauth.account.models import EmailAddress
+
+    from apps.accounts.models import User
+
+    user = User.objects.get(email=email)
+    EmailAddress.objects.get_or_create(user=user, email=email, defaults={"primary": True, "verified": True})
     response = client.post(f"{APP}/auth/login", {"email": email, "password": password}, content_type="application/json")
     assert response.status_code == 200, response.content
     return response.json()["meta"]
