@@ -49,15 +49,20 @@ def app_sign_in(client: Client, email: str, password: str = PASSWORD) -> dict[st
 
     The address is marked verified first (the personas of /conftest.py are created without allauth).
     """
+    verified(email)
+    response = client.post(f"{APP}/auth/login", {"email": email, "password": password}, content_type="application/json")
+    assert response.status_code == 200, response.content
+    return response.json()["meta"]
+
+
+def verified(email: str) -> None:
+    """Mark the address verified, as allauth would after the e-mailed code (sign-in needs it)."""
     from allauth.account.models import EmailAddress
 
     from apps.accounts.models import User
 
     user = User.objects.get(email=email)
     EmailAddress.objects.get_or_create(user=user, email=email, defaults={"primary": True, "verified": True})
-    response = client.post(f"{APP}/auth/login", {"email": email, "password": password}, content_type="application/json")
-    assert response.status_code == 200, response.content
-    return response.json()["meta"]
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -66,6 +71,7 @@ def bearer(token: str) -> dict[str, str]:
 
 def browser_sign_in(email: str, password: str = PASSWORD) -> Client:
     """A browser that signed in on the site's page (session + HttpOnly JWT cookies), CSRF enforced."""
+    verified(email)
     browser = Client(enforce_csrf_checks=True)
     token = browser.get("/en/accounts/login/").cookies["csrftoken"].value
     response = browser.post("/en/accounts/login/", {"login": email, "password": password, "csrfmiddlewaretoken": token})
