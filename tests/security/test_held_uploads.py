@@ -32,6 +32,13 @@ def _png(size: tuple[int, int] = (64, 48), mode: str = "RGB") -> bytes:
     return out.getvalue()
 
 
+def _pdf() -> bytes:
+    """A real, well-formed PDF (uploads of documents are checked structurally)."""
+    from weasyprint import HTML
+
+    return HTML(string="<p>Invoice</p>").write_pdf()
+
+
 @pytest.fixture
 def media_dirs(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "public"
@@ -135,7 +142,7 @@ def test_a_private_download_names_a_tricky_file_safely(client, reader, token, me
     response = client.post(
         MEDIA,
         {
-            "files": SimpleUploadedFile('bad"\r\nSet-Cookie: x=1;.pdf', b"%PDF-1.4\n%%EOF\n", "application/pdf"),
+            "files": SimpleUploadedFile('bad"\r\nSet-Cookie: x=1;.pdf', _pdf(), "application/pdf"),
             "visibility": "private",
         },
         **bearer(token),
