@@ -185,6 +185,10 @@ def fuzz(base: str, persona: str, token: str | None, workdir: Path) -> int:
 
 
 def main() -> int:
+    personas = [p.strip() for p in os.environ.get("FUZZ_PERSONAS", "anonymous,reader,editor").split(",") if p.strip()]
+    unknown = set(personas) - {"anonymous", *PERSONAS}
+    if unknown:
+        raise SystemExit(f"FUZZ_PERSONAS: unknown {', '.join(sorted(unknown))} (anonymous, reader, editor)")
     keep = os.environ.get("FUZZ_WORKDIR")
     workdir = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="inkwell-fuzz-"))
     workdir.mkdir(parents=True, exist_ok=True)
@@ -195,7 +199,6 @@ def main() -> int:
         global PASSWORD
         PASSWORD = (workdir / "password").read_text()
     (workdir / "password").write_text(PASSWORD)
-    personas = [p.strip() for p in os.environ.get("FUZZ_PERSONAS", "anonymous,reader,editor").split(",") if p.strip()]
     failed: list[str] = []
     prepare(env, fresh)
     log = workdir / "gunicorn.log"
@@ -208,14 +211,18 @@ def main() -> int:
                 failed.append(persona)
     finally:
         stop(process)
+        server_errors = log.read_text(errors="replace").count("Internal Server Error") if log.exists() else 0
         if not keep:
             reports = ROOT / ".artifacts" / "fuzz"
             shutil.rmtree(reports, ignore_errors=True)
+            reports.mkdir(parents=True)
             if (workdir / "reports").exists():
-                shutil.copytree(workdir / "reports", reports)
-            shutil.copy(log, reports / "gunicorn.log") if reports.exists() else None
+                shutil.copytree(workdir / "reports", reports, dirs_exist_ok=True)
+            if log.exists():
+                shutil.copy(log, reports / "gunicorn.log")
             shutil.rmtree(workdir, ignore_errors=True)
     where = keep or ".artifacts/fuzz"
+    print(f"\n== fuzz: the server logged {server_errors} internal server error(s) (5xx tracebacks in {where})")
     if failed:
         print(f"\n== fuzz: FAILED for {', '.join(failed)} (JUnit reports and the server log in {where})")
         return 1
