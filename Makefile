@@ -69,3 +69,18 @@ bench: $(VENV)/.installed-dev $(MYSQL_DRIVER) messages
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3
+
+# --- Security testing (tests/security holds the hostile-input suite; `make test` runs it) ----------
+# Schemathesis over /api/schema/ as anonymous, reader and editor against a scratch gunicorn (DEBUG off).
+# `make fuzz`: 10 minutes per persona; `make fuzz-ci`: the bounded run of .ci/run (1 minute per persona).
+FUZZ_MAX_TIME ?= 600
+.PHONY: fuzz fuzz-ci audit-security
+fuzz: $(VENV)/.installed messages
+	FUZZ_MAX_TIME=$(FUZZ_MAX_TIME) FUZZ_MAX_EXAMPLES=$${FUZZ_MAX_EXAMPLES:-200} $(PY) scripts/fuzz_api.py
+
+fuzz-ci: $(VENV)/.installed messages
+	FUZZ_MAX_TIME=60 $(PY) scripts/fuzz_api.py
+
+# `manage.py check --deploy` with production settings, then pip-audit over the installed pinned packages.
+audit-security: $(VENV)/.installed
+	$(PY) scripts/audit_security.py

@@ -196,6 +196,9 @@ def post_revision_restore(*, revision: PostRevision, by: Any) -> Post:
             setattr(post, name, data[name])
     if data.get("section_id") and not Section.objects.filter(pk=data["section_id"]).exists():
         post.section_id = None
+    cover_model = Post._meta.get_field("cover").related_model  # a cover deleted since: restore without it
+    if data.get("cover_id") and not cover_model.objects.filter(pk=data["cover_id"]).exists():
+        post.cover_id = None
     post.save()
     if "tag_ids" in data:
         post.tags.set(Tag.objects.filter(pk__in=data["tag_ids"]))

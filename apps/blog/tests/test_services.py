@@ -185,3 +185,18 @@ def test_revisions_are_kept_per_post_newest_first(editor):
     post = _create(editor)
     services.post_update(post=post, by=editor, data={"summary_en": "s"})
     assert [r.note for r in PostRevision.objects.filter(post=post)] == ["Edited", "Created"]
+
+
+def test_restoring_a_revision_whose_cover_was_deleted_since_restores_it_without_the_cover(editor):
+    # Found by schemathesis (make fuzz): the cover's asset deleted, then `restore` answered 500 (foreign key).
+    from apps.media.models import Asset
+
+    cover = Asset.objects.create(owner=editor, kind="image", file="assets/r/1.jpg", mime_type="image/jpeg", sha256="r")
+    post = _create(editor, title_en="With a cover", cover=cover)
+    original = post.revisions.get()
+    services.post_update(post=post, by=editor, data={"title_en": "Changed"})
+    cover.delete()
+
+    restored = services.post_revision_restore(revision=original, by=editor)
+    assert restored.title_en == "With a cover"
+    assert restored.cover_id is None
