@@ -75,12 +75,12 @@ clean:
 # `make fuzz`: 10 minutes per persona; `make fuzz-ci`: the bounded run of .ci/run (1 minute per persona).
 FUZZ_MAX_TIME ?= 600
 .PHONY: fuzz fuzz-ci audit-security
-fuzz: $(VENV)/.installed messages
+fuzz: $(VENV)/.installed-dev messages
 	FUZZ_MAX_TIME=$(FUZZ_MAX_TIME) FUZZ_MAX_EXAMPLES=$${FUZZ_MAX_EXAMPLES:-200} $(PY) scripts/fuzz_api.py
 
-fuzz-ci: $(VENV)/.installed messages
+fuzz-ci: $(VENV)/.installed-dev messages
 	FUZZ_MAX_TIME=60 $(PY) scripts/fuzz_api.py
 
 # `manage.py check --deploy` with production settings, then pip-audit over the installed pinned packages.
-audit-security: $(VENV)/.installed
+audit-security: $(VENV)/.installed-dev
 	$(PY) scripts/audit_security.py
