@@ -1,0 +1,108 @@
+"""Template tags that put the community on the blog's pages (which know nothing of this app):
+
+- `{% post_community post %}` under a post: likes, bookmark, the comment thread and the form;
+- `{% board_community section %}` on the board section's page: the messages and the form;
+- `{% comment_notification_settings %}` on the profile page: the comment e-mail preferences.
+
+Each loads its data in a fixed number of queries whatever the number of comments.
+"""
+
+from typing import Any
+
+from django import template
+from django.conf import settings
+from django.core.paginator import EmptyPage
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.core.numbers import parse_whole_number
+
+from .. import selectors
+from ..forms import CommentForm, NotificationPreferenceForm
+
+register = template.Library()
+
+
+def _decorate(nodes: list[selectors.ThreadNode], user: Any) -> None:
+    """Give each node what its markup shows: the author label, whether the viewer may edit it, and
+    whom it answers when that is not the comment it sits under (a reply placed beside a third-level one)."""
+    now = timezone.now()
+    by_pk: dict[int, selectors.ThreadNode] = {}
+    stack = list(nodes)
+    while stack:
+        node = stack.pop()
+        by_pk[node.pk] = node
+        stack.extend(node.children)
+    for node in by_pk.values():
+        comment = node.comment
+        node.author = selectors.comment_author_label(comment) if comment else ""
+        node.can_edit = bool(comment) and selectors.comment_can_edit(comment=comment, user=user, now=now)
+        node.replying_to = ""
+        if comment and comment.reply_to_id and comment.reply_to_id != comment.parent_id:
+            answered = by_pk.get(comment.reply_to_id)
+            if answered is not None and answered.comment is not None:
+                node.replying_to = selectors.comment_author_label(answered.comment)
+
+
+def _form_context(user: Any, target: str) -> dict[str, Any]:
+    signed_in = user.is_authenticated
+    may_write = signed_in or settings.COMMUNITY_GUEST_COMMENTS
+    return {
+        "form": CommentForm(guest=not signed_in, target=target) if may_write else None,
+        "signed_in": signed_in,
+        "edit_minutes": settings.COMMUNITY_EDIT_MINUTES,
+    }
+
+
+@register.inclusion_tag("community/_post_community.html", takes_context=True)
+def post_community(context: template.Context, post: Any) -> dict[str, Any]:
+    request = context["request"]
+    user = request.user
+    if context.get("preview"):
+        return {"show": False}
+    can_read = context.get("can_read")
+    if can_read is None:
+        can_read = selectors.user_can_comment_on(user=user, post=post)
+    base = {"show": True, "post": post, "request": request, "user": user}
+    if not can_read:
+        return {**base, "locked": True}
+    thread = selectors.comment_thread_for_post(post=post, viewer=user)
+    _decorate(thread.nodes, user)
+    return {
+        **base,
+        "locked": False,
+        "thread": thread,
+        "reactions": selectors.post_reactions(post=post, user=user),
+        **_form_context(user, f"post:{post.pk}"),
+    }
+
+
+@register.inclusion_tag("community/_board.html", takes_context=True)
+def board_community(context: template.Context, section: Any) -> dict[str, Any]:
+    """The board's messages, newest thread first, `?page=` for older ones (an odd page is a 404)."""
+    request = context["request"]
+    user = request.user
+    number = parse_whole_number(request.GET.get("page", "1"))
+    if number is None:
+        raise Http404(_("No such page."))
+    try:
+        thread = selectors.comment_thread_for_board(board=section, viewer=user, page=number)
+    except EmptyPage as exc:
+        raise Http404(_("No such page.")) from exc
+    _decorate(thread.nodes, user)
+    return {
+        "section": section,
+        "request": request,
+        "user": user,
+        "thread": thread,
+        "page": thread.page,
+        **_form_context(user, f"board:{section.pk}"),
+    }
+
+
+@register.inclusion_tag("community/_notification_settings.html", takes_context=True)
+def comment_notification_settings(context: template.Context) -> dict[str, Any]:
+    request = context["request"]
+    preference = selectors.notification_preference_get(user=request.user)
+    return {"form": NotificationPreferenceForm(instance=preference), "request": request}
