@@ -38,9 +38,12 @@ class CommentForm(forms.Form):
     stamp = forms.CharField(widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, guest: bool, target: str, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.guest = guest
         self.target = target
+        if target.startswith("board:"):
+            self.fields["body"].label = _("Message")
         self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
         self.fields["body"].widget.attrs["aria-describedby"] = "id_body_helptext"
         if guest:

@@ -93,6 +93,7 @@ def board_community(context: template.Context, section: Any) -> dict[str, Any]:
     _decorate(thread.nodes, user)
     return {
         "section": section,
+        "is_board": True,
         "request": request,
         "user": user,
         "thread": thread,
