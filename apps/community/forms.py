@@ -35,7 +35,7 @@ class CommentForm(forms.Form):
     notify = forms.BooleanField(label=_("E-mail me when someone replies"), required=False, initial=True)
     # The honeypot: hidden from people (off-screen, out of the tab order), filled in by form-filling bots.
     website = forms.CharField(label=_("Leave this field empty"), required=False)
-    stamp = forms.CharField(widget=forms.HiddenInput)
+    stamp = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, guest: bool, target: str, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
@@ -59,13 +59,15 @@ class CommentForm(forms.Form):
         # Browsers count a line break as one character and send two: count it as one here too.
         return self.cleaned_data["body"].replace("\r\n", "\n")
 
-    def clean_website(self) -> str:
-        if self.cleaned_data.get(HONEYPOT):
+    def clean(self) -> dict[str, Any]:
+        # The bot checks are errors of the whole form: their fields are hidden, nobody could fix them.
+        cleaned = super().clean()
+        if cleaned.get(HONEYPOT):
             raise forms.ValidationError(_("Your comment could not be sent."), code="honeypot")
-        return ""
+        self._check_stamp(cleaned.get("stamp") or "")
+        return cleaned
 
-    def clean_stamp(self) -> str:
-        value = self.cleaned_data["stamp"]
+    def _check_stamp(self, value: str) -> None:
         max_age = settings.COMMUNITY_FORM_MAX_AGE_HOURS * 3600
         try:
             data = signing.loads(value, salt=STAMP_SALT, max_age=max_age)
@@ -75,11 +77,13 @@ class CommentForm(forms.Form):
             raise forms.ValidationError(_("This form is not valid: please send it again."), code="invalid") from exc
         if not isinstance(data, dict) or data.get("k") != self.target or not isinstance(data.get("t"), int | float):
             raise forms.ValidationError(_("This form is not valid: please send it again."), code="invalid")
-        if time.time() - data["t"] < settings.COMMUNITY_MIN_SUBMIT_SECONDS:
+        age = time.time() - data["t"]
+        if age > max_age:
+            raise forms.ValidationError(_("This form is too old: please send it again."), code="expired")
+        if age < settings.COMMUNITY_MIN_SUBMIT_SECONDS:
             raise forms.ValidationError(
                 _("That was quick! Please take a moment, then send your comment again."), code="too_fast"
             )
-        return value
 
     def add_service_error(self, error: Any) -> None:
         """A service's ValidationError on this form: per field where it names one, else on the form."""
