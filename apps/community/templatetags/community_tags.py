@@ -13,7 +13,10 @@ from django import template
 from django.conf import settings
 from django.core.paginator import EmptyPage
 from django.http import Http404
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from apps.core.numbers import parse_whole_number
@@ -53,6 +56,99 @@ def _form_context(user: Any, target: str) -> dict[str, Any]:
         "signed_in": signed_in,
         "edit_minutes": settings.COMMUNITY_EDIT_MINUTES,
     }
+
+
+# --- The thread, built in Python -------------------------------------------------------------------
+# A page shows up to hundreds of comments; the template engine spent ~1.5 ms on each (includes, nested
+# lookups, two date formats), far more than the one query that loads them. Same markup, every value
+# escaped (`body_html` is sanitized when it is saved).
+
+
+def _url_pattern(name: str) -> tuple[str, str]:
+    head, tail = reverse(name, args=[987654321]).split("987654321")
+    return head, tail
+
+
+class _ThreadRenderer:
+    def __init__(self) -> None:
+        self.reply = _url_pattern("community:reply")
+        self.edit = _url_pattern("community:edit")
+        self.delete = _url_pattern("community:delete")
+        self.text = {
+            "removed": _("This comment was removed."),
+            "deleted": _("This comment was deleted."),
+            "edited": _("edited"),
+            "pending": _("Waiting for a moderator: only you can see this comment for now."),
+            "reply": _("Reply"),
+            "edit_link": _("Edit"),
+            "delete_link": _("Delete"),
+        }
+        self.dates: dict[Any, tuple[str, str]] = {}
+
+    def when(self, value: Any) -> tuple[str, str]:
+        local = timezone.localtime(value)
+        key = local.replace(second=0, microsecond=0)
+        shown = self.dates.get(key)
+        if shown is None:
+            shown = self.dates[key] = formats.date_format(local, "DATETIME_FORMAT")
+        return local.strftime("%Y-%m-%dT%H:%M:%S%z"), shown
+
+    def comment(self, node: selectors.ThreadNode) -> str:
+        c = node.comment
+        pk = node.pk
+        if c is None or c.deleted_at is not None:
+            note = self.text["removed"] if c is None else self.text["deleted"]
+            return (
+                f'<article class="comment comment-gone" id="comment-{pk}">'
+                f'<p class="comment-meta muted">{escape(note)}</p></article>'
+            )
+        pending = c.status == "pending"
+        machine, shown = self.when(c.created_at)
+        meta = f'<strong class="comment-author">{escape(node.author)}</strong>'
+        if node.replying_to:
+            label = _("replying to %(name)s") % {"name": node.replying_to}
+            meta += f' <span class="muted">{escape(label)}</span>'
+        meta += f' · <a class="muted" href="#comment-{pk}"><time datetime="{machine}">{escape(shown)}</time></a>'
+        if c.edited_at:
+            meta += f' · <span class="muted">{escape(self.text["edited"])}</span>'
+        parts = [f'<article class="comment{" comment-pending" if pending else ""}" id="comment-{pk}">']
+        parts.append(f'<p class="comment-meta">{meta}</p>')
+        if pending:
+            parts.append(f'<p class="comment-notice">{escape(self.text["pending"])}</p>')
+        parts.append(f'<div class="comment-body">{c.body_html}</div>')
+        actions = []
+        if c.status == "approved":
+            actions.append(
+                format_html(
+                    '<a class="comment-reply" href="{}{}{}" data-reply-to="{}" data-author="{}">{}</a>',
+                    self.reply[0],
+                    pk,
+                    self.reply[1],
+                    pk,
+                    node.author,
+                    self.text["reply"],
+                )
+            )
+        if node.can_edit:
+            actions.append(f'<a href="{self.edit[0]}{pk}{self.edit[1]}">{escape(self.text["edit_link"])}</a>')
+            actions.append(f'<a href="{self.delete[0]}{pk}{self.delete[1]}">{escape(self.text["delete_link"])}</a>')
+        parts.append(f'<p class="comment-actions">{" ".join(actions)}</p></article>')
+        return "".join(parts)
+
+    def nodes(self, nodes: list[selectors.ThreadNode], *, replies: bool = False) -> str:
+        if not nodes:
+            return ""
+        items = []
+        for node in nodes:
+            items.append(f"<li>{self.comment(node)}{self.nodes(node.children, replies=True)}</li>")
+        css = "thread thread-replies" if replies else "thread"
+        return f'<ol class="{css}">' + "".join(items) + "</ol>"
+
+
+@register.simple_tag
+def comment_thread(nodes: list[selectors.ThreadNode]) -> SafeString:
+    """The nested list of a thread's comments (decorated by `_decorate`)."""
+    return mark_safe(_ThreadRenderer().nodes(nodes))  # noqa: S308 - values escaped, bodies sanitized on save
 
 
 @register.inclusion_tag("community/_post_community.html", takes_context=True)
