@@ -258,6 +258,11 @@ def comment_list_for_api(*, viewer: Any, post: Post | None = None, board: Sectio
     def walk(nodes: list[ThreadNode]) -> None:
         for node in nodes:
             if node.comment is not None:
+                # Every comment shares the one target already loaded (the thread query leaves it out).
+                if post is not None:
+                    node.comment.post = post
+                else:
+                    node.comment.board = board
                 flat.append(node.comment)
             walk(node.children)
 
