@@ -603,11 +603,15 @@ def comment_notify(*, comment_id: int) -> int:
         return 0
     sent = 0
     for recipient in _recipients(comment):
-        row, _created = CommentNotification.objects.get_or_create(
-            comment=comment,
-            email=recipient.email.lower(),
-            defaults={"reason": recipient.reason, "user": recipient.user},
-        )
+        try:
+            with transaction.atomic():
+                row, _created = CommentNotification.objects.get_or_create(
+                    comment=comment,
+                    email=recipient.email.lower(),
+                    defaults={"reason": recipient.reason, "user": recipient.user},
+                )
+        except IntegrityError:  # the same task running at once made the row first
+            row = CommentNotification.objects.get(comment=comment, email=recipient.email.lower())
         if row.status != CommentNotification.Status.PENDING:
             continue
         with transaction.atomic():

@@ -24,7 +24,9 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-_LISTEN = """document.addEventListener("securitypolicyviolation", (e) => window.__cspViolation(e.effectiveDirective));"""
+_LISTEN = (
+    """document.addEventListener("securitypolicyviolation", (e) => window.__cspViolation(e.effectiveDirective));"""
+)
 
 pytestmark = [
     pytest.mark.skipif(shutil.which("chromium") is None, reason="needs Debian's chromium"),
@@ -58,8 +60,15 @@ def test_readers_reply_in_place_with_javascript_and_on_a_page_without(
     post = PostFactory(title_en="Bridges of the world")
     ann = UserFactory(display_name="Ann")
     top = CommentFactory(post=post, user=ann, body="Which bridge is *your* favourite?")
-    CommentFactory(post=post, user=UserFactory(display_name="Ben"), parent=top, root=top, reply_to=top, depth=2,
-                   body="The `Golden Gate`, see https://example.org/bridge")
+    CommentFactory(
+        post=post,
+        user=UserFactory(display_name="Ben"),
+        parent=top,
+        root=top,
+        reply_to=top,
+        depth=2,
+        body="The `Golden Gate`, see https://example.org/bridge",
+    )
     rita = UserFactory(display_name="Rita")
     CommentFactory(user=rita)  # she had a comment approved before: hers are published at once
     violations: list[str] = []
