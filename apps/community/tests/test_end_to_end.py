@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 - Chinese text uses full-width punctuation on purpose.
 """Done when: a reader comments and gets a reply e-mail, through the pages and through the API."""
 
 import re
