@@ -96,6 +96,7 @@ def test_readers_reply_in_place_with_javascript_and_on_a_page_without(
             page.click(f"#comment-{top.pk} a.comment-reply")
             assert page.locator(".comment-replying-text").inner_text() == "Replying to Ann"
             assert page.locator(f"#comment-{top.pk} + #comment-form").count() == 1
+            assert page.locator("#comment-form button[type=submit]").inner_text() == "Send reply"
             page.fill("#id_body", "The *Forth Bridge*, without a doubt.")
             assert page.locator(".comment-count").inner_text() == "36 / 2000"
             page.locator("#comments").screenshot(path=str(shots / "comments-reply-in-place.png"))

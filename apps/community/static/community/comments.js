@@ -9,12 +9,15 @@
   var bannerText = form.querySelector(".comment-replying-text");
   var textarea = form.querySelector("textarea");
   var counter = form.querySelector(".comment-count");
+  var submit = form.querySelector("button[type=submit]");
+  var submitLabel = submit ? submit.textContent : "";
   var replyLabel = banner.getAttribute("data-label") + " ";
 
   function cancel() {
     home.insertBefore(form, next);
     form.setAttribute("action", action);
     banner.hidden = true;
+    if (submit) { submit.textContent = submitLabel; }
   }
 
   document.addEventListener("click", function (event) {
@@ -26,6 +29,7 @@
     form.setAttribute("action", link.getAttribute("href"));
     bannerText.textContent = replyLabel + (link.getAttribute("data-author") || "");
     banner.hidden = false;
+    if (submit) { submit.textContent = submit.getAttribute("data-reply-label"); }
     if (textarea) { textarea.focus(); }
   });
   var cancelButton = form.querySelector(".comment-cancel");
