@@ -23,6 +23,19 @@ router.register("sections", SectionViewSet, basename="section")
 router.register("tags", TagViewSet, basename="tag")
 router.register("projects", ProjectViewSet, basename="project")
 # community
+from apps.community.api.viewsets import (  # noqa: E402
+    BookmarkViewSet,
+    CommentViewSet,
+    LikeViewSet,
+    NotificationPreferenceViewSet,
+    ReactionViewSet,
+)
+
+router.register("comments", CommentViewSet, basename="comment")
+router.register("likes", LikeViewSet, basename="like")
+router.register("bookmarks", BookmarkViewSet, basename="bookmark")
+router.register("reactions", ReactionViewSet, basename="reaction")
+router.register("notification-preferences", NotificationPreferenceViewSet, basename="notification-preference")
 # payments
 # analytics
 

@@ -645,3 +645,16 @@ JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 # Anonymous readers' pages and feeds stay cached this long at most (0 turns the page cache off);
 # any change readers could see drops them at once (apps/blog/page_cache.py).
 BLOG_PAGE_CACHE_TIMEOUT = 600
+
+# --- community: comments, the message board, likes, bookmarks, moderation (talk) -----------------
+# Guests (not signed in) may comment with a name and an e-mail address; their comments are always held.
+COMMUNITY_GUEST_COMMENTS = env.bool("COMMUNITY_GUEST_COMMENTS", default=False)
+COMMUNITY_COMMENT_MAX_CHARS = env.int("COMMUNITY_COMMENT_MAX_CHARS", default=2000)
+COMMUNITY_EDIT_MINUTES = env.int("COMMUNITY_EDIT_MINUTES", default=15)  # authors edit or delete their own
+COMMUNITY_MAX_LINKS = env.int("COMMUNITY_MAX_LINKS", default=2)  # more links than this: the comment is refused
+COMMUNITY_MIN_SUBMIT_SECONDS = env.int("COMMUNITY_MIN_SUBMIT_SECONDS", default=3)  # a form sent faster is a bot
+COMMUNITY_FORM_MAX_AGE_HOURS = 24  # a page's comment form is good this long (then it asks to send again)
+COMMUNITY_HOLD_FIRST_COMMENT = env.bool("COMMUNITY_HOLD_FIRST_COMMENT", default=True)  # until one is approved
+COMMUNITY_COMMENT_RATE_USER = env.str("COMMUNITY_COMMENT_RATE_USER", default="10/10min")
+COMMUNITY_COMMENT_RATE_IP = env.str("COMMUNITY_COMMENT_RATE_IP", default="20/10min")
+COMMUNITY_REACTION_RATE = env.str("COMMUNITY_REACTION_RATE", default="120/10min")  # likes and bookmarks per user

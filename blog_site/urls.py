@@ -29,6 +29,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("accounts/", include("apps.accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    path("", include("apps.community.urls")),
     path("", include("apps.blog.urls")),
     prefix_default_language=True,
 )

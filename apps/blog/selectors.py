@@ -5,7 +5,7 @@
 `scheduled_posts_flip` only tidies the stored status afterwards.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -404,6 +404,11 @@ def post_list_cards(*, with_cover: bool = False, **filters: Any) -> QuerySet[Pos
     return qs.prefetch_related("cover", "cover__renditions") if with_cover else qs
 
 
+# Higher apps add what their part of a card shows (community: `comment_count`). Each loader is called
+# once per page with the page's posts and sets attributes on them; registered in AppConfig.ready().
+CARD_LOADERS: list[Callable[[list[Post]], None]] = []
+
+
 def post_cards_load(*, posts: Iterable[Post]) -> list[Post]:
     """The posts of a list page with what their cards show: `card_tags` (by slug) and `section`.
 
@@ -423,4 +428,6 @@ def post_cards_load(*, posts: Iterable[Post]) -> list[Post]:
         post.card_tags = tags_by_post[post.pk]
         if post.section_id:
             post.section = sections[post.section_id]
+    for load in CARD_LOADERS:
+        load(posts)
     return posts

@@ -171,6 +171,9 @@ def section_detail(request: HttpRequest, slug: str) -> HttpResponse:
         or _("Posts in %(name)s.") % {"name": section.name},
         breadcrumbs=[*crumbs, (section.name, url)],
     )
+    if section.type == Section.Type.BOARD:
+        # The message board: its messages and form come from the community app's template tags.
+        return render(request, "blog/section_board.html", {"meta": meta, "section": section, "crumbs": crumbs})
     return _listing(
         request,
         "blog/section_detail.html",

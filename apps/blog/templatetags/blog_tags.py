@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, override
+from django.utils.translation import get_language, ngettext, override
 from django.utils.translation import gettext as _
 
 from apps.media.templatetags.media_tags import picture
@@ -87,7 +87,12 @@ def post_card(post: Any, level: int = 2, big: bool = False, loading: str = "lazy
         head, tail = _pattern("blog:section", language)
         section_html = format_html(' · <a href="{}{}{}">{}</a>', head, section.slug, tail, section.name)
     premium = format_html(' · <span class="badge">{}</span>', _("Premium")) if post.is_premium else ""
-    parts.append(f'  <p class="meta muted">\n    {time_html}{section_html}{premium}\n  </p>\n  ')
+    comments = ""
+    count = getattr(post, "comment_count", None)  # set by a card loader (community), when installed
+    if count:
+        label = ngettext("%(count)d comment", "%(count)d comments", count) % {"count": count}
+        comments = format_html(' · <a href="{}#comments">{}</a>', url, label)
+    parts.append(f'  <p class="meta muted">\n    {time_html}{section_html}{premium}{comments}\n  </p>\n  ')
     summary = post.summary
     if summary:
         parts.append(format_html('<p class="card-summary">{}</p>', summary))

@@ -46,7 +46,7 @@ def test_a_declared_error_response_is_kept_not_replaced(schema):
     for _path, _method, operation in _operations(schema):
         assert operation["responses"], operation["operationId"]
         success = [c for c in operation["responses"] if c.startswith("2")]
-        assert len(success) == 1, operation["operationId"]
+        assert success, operation["operationId"]  # e.g. 200 and 201 both, for an idempotent create
 
 
 def test_the_documented_error_body_is_what_the_api_sends(schema, api_client):
