@@ -404,3 +404,46 @@ class ProjectDetailSerializer(ProjectListSerializer):
         return bool(project.attachment_id) and selectors.user_can_download_project(
             user=self.context["request"].user, project=project
         )
+
+
+# --- Narration (issue 13) ------------------------------------------------------------------------
+
+
+class PostNarrateSerializer(serializers.Serializer):
+    language = serializers.ChoiceField(
+        choices=LANGUAGE_CODES,
+        required=False,
+        help_text=_("Which language to narrate; default: the post's source language."),
+    )
+
+
+class NarrationJobSerializer(serializers.Serializer):
+    """The narration job (`AIJob`, kind "narrate"): poll it until `status` is done or failed."""
+
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    post = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    language = serializers.CharField()
+    status = serializers.ChoiceField(choices=["queued", "running", "done", "failed"])
+    progress = serializers.IntegerField(help_text=_("Percent done."))
+    error = serializers.CharField()
+    provider = serializers.CharField()
+    model_name = serializers.CharField(help_text=_("For a narration: the voice."))
+    tokens_used = serializers.IntegerField(help_text=_("For a narration: the characters spoken."))
+    attempts = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    started_at = serializers.DateTimeField(allow_null=True)
+    finished_at = serializers.DateTimeField(allow_null=True)
+
+
+class PostNarrationSerializer(serializers.Serializer):
+    """A narration the caller may play: the URL is public for free posts, signed for the caller (and
+    short-lived) for premium ones."""
+
+    language = serializers.CharField()
+    url = serializers.CharField()
+    mime_type = serializers.CharField()
+    size = serializers.IntegerField(help_text=_("Bytes."))
+    duration = serializers.FloatField(help_text=_("Seconds."))
+    provider = serializers.CharField()
+    voice = serializers.CharField()
