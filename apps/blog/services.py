@@ -425,9 +425,6 @@ def aijob_retry(*, job: AIJob, by: Any = None) -> AIJob:
 
 # --- Narration (issue 13): a post's text spoken per language, stored as a media asset ---------------
 
-# The task's `max_retries`: retryable speech errors re-queue the job this many times, then it fails.
-NARRATION_RETRIES = 5
-
 
 def post_narration_request(*, post: Post, language: str, by: Any = None) -> AIJob:
     """Queue the narration of `post` in `language` (the admin's button, the API, on publish).
@@ -474,11 +471,14 @@ def post_narration_on_publish(*, post: Post, by: Any = None) -> list[AIJob]:
     return jobs
 
 
-def post_narration_generate(*, post_id: int, language: str) -> PostNarration | None:
+def post_narration_generate(*, post_id: int, language: str, can_retry: bool = False) -> PostNarration | None:
     """Do the narration job of this post and language (the task). Idempotent: when the spoken text (its
     hash), the voice and the post's access are what the current narration was made from, nothing is
-    synthesized again. A retryable speech error re-queues the job and is raised (the task retries),
-    until the last attempt, which fails the job; any other error fails it at once, with the reason.
+    synthesized again.
+
+    A retryable speech error (the engine could not be reached) re-queues the job and is raised when
+    `can_retry` (the task will try again later); otherwise, and for any other error, the job fails with
+    the reason, and an editor may retry it.
     """
     post = Post.objects.select_related("author").filter(pk=post_id).first()
     if post is None:
@@ -494,7 +494,7 @@ def post_narration_generate(*, post_id: int, language: str) -> PostNarration | N
     try:
         narration = _post_narrate(post=post, language=language, job=job, provider=provider)
     except SpeechUnavailable as exc:
-        if job.attempts <= NARRATION_RETRIES:
+        if can_retry:
             aijob_fail(job=job, error=_("%(error)s (trying again)") % {"error": exc}, provider=provider.name)
             aijob_retry(job=job)
             raise
