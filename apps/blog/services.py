@@ -612,3 +612,10 @@ def post_narration_asset_release(*, asset_id: int) -> None:
     asset = Asset.objects.filter(pk=asset_id).first()
     if asset is not None:
         media_services.asset_delete(asset=asset)
+
+
+def post_narration_job_retry(*, job: AIJob, by: Any = None) -> AIJob:
+    """Retry a failed narration job (the AI jobs' admin and API): back in the queue, and its task queued."""
+    job = aijob_retry(job=job, by=by)
+    enqueue_on_commit("apps.blog.tasks.post_narration_generate_task", job.post_id, job.language)
+    return job

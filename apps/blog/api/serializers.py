@@ -12,7 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.blog import selectors
-from apps.blog.models import LANGUAGE_CODES, Post, PostRevision, Project, Section, Tag, lang_suffix
+from apps.blog.models import LANGUAGE_CODES, AIJob, Post, PostRevision, Project, Section, Tag, lang_suffix
 from apps.blog.seo import author_name
 from apps.blog.services import TRANSLATED_FIELDS
 
@@ -417,23 +417,35 @@ class PostNarrateSerializer(serializers.Serializer):
     )
 
 
-class NarrationJobSerializer(serializers.Serializer):
+class NarrationJobSerializer(serializers.ModelSerializer):
     """The narration job (`AIJob`, kind "narrate"): poll it until `status` is done or failed."""
 
-    id = serializers.IntegerField()
-    kind = serializers.CharField()
     post = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    language = serializers.CharField()
-    status = serializers.ChoiceField(choices=["queued", "running", "done", "failed"])
-    progress = serializers.IntegerField(help_text=_("Percent done."))
-    error = serializers.CharField()
-    provider = serializers.CharField()
-    model_name = serializers.CharField(help_text=_("For a narration: the voice."))
-    tokens_used = serializers.IntegerField(help_text=_("For a narration: the characters spoken."))
-    attempts = serializers.IntegerField()
-    created_at = serializers.DateTimeField()
-    started_at = serializers.DateTimeField(allow_null=True)
-    finished_at = serializers.DateTimeField(allow_null=True)
+
+    class Meta:
+        model = AIJob
+        fields = (
+            "id",
+            "kind",
+            "post",
+            "language",
+            "status",
+            "progress",
+            "error",
+            "provider",
+            "model_name",
+            "tokens_used",
+            "attempts",
+            "created_at",
+            "started_at",
+            "finished_at",
+        )
+        read_only_fields = fields
+        extra_kwargs = {
+            "progress": {"help_text": _("Percent done.")},
+            "model_name": {"help_text": _("For a narration: the voice.")},
+            "tokens_used": {"help_text": _("For a narration: the characters spoken.")},
+        }
 
 
 class PostNarrationSerializer(serializers.Serializer):

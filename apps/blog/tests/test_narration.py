@@ -458,3 +458,16 @@ def test_deleting_a_post_takes_its_narration_audio_out_of_the_library(
         post.delete()
     assert not Asset.objects.exists()
     assert not storages["default"].exists(name)
+
+
+def test_a_failed_narration_job_is_retried_by_its_own_task(
+    bilingual, editor, settings, narrate, unreachable_azure, django_capture_on_commit_callbacks
+):
+    job = narrate(bilingual, "en", by=editor)
+    assert job.status == AIJob.Status.FAILED
+    settings.SPEECH_PROVIDER = "apps.media.speech.EspeakSpeech"  # the engine is back
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_narration_job_retry(job=job, by=editor)
+    job.refresh_from_db()
+    assert (job.status, job.attempts, job.provider) == (AIJob.Status.DONE, 2, "espeak-ng")
+    assert PostNarration.objects.filter(post=bilingual, language="en").exists()
