@@ -146,6 +146,7 @@ class TagAtomFeed(_AtomMixin, TagRssFeed):
 
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST_SIZE = 100
+RSS_LANGUAGES = {"en": "en", "zh-hans": "zh-cn"}
 
 
 class PodcastRssGenerator(Rss201rev2Feed):
@@ -194,8 +195,12 @@ class PodcastFeed(Feed):
     feed_type = PodcastRssGenerator
 
     def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> str:
-        self.request_path = request.path
         return get_language()
+
+    def get_feed(self, obj: str, request: HttpRequest) -> Any:
+        feed = super().get_feed(obj, request)
+        feed.feed["language"] = RSS_LANGUAGES.get(obj, obj)  # podcast apps know "zh-cn", not "zh-hans"
+        return feed
 
     def title(self, language: str) -> str:
         return _("%(site)s: narrated posts") % {"site": settings.SITE_NAME}
@@ -207,7 +212,7 @@ class PodcastFeed(Feed):
         return absolute(reverse("blog:home"))
 
     def feed_url(self, language: str) -> str:
-        return absolute(self.request_path)
+        return absolute(reverse("blog:feed-podcast"))
 
     def feed_extra_kwargs(self, language: str) -> dict[str, Any]:
         return {

@@ -466,6 +466,10 @@ class NarrationPlayer:
         return {"audio/mpeg": "MP3", "audio/ogg": "Opus", "audio/x-wav": "WAV"}.get(self.mime_type, "")
 
 
+# Lifetime of the signed link to a premium post's narration, seconds (the link is the reader's own).
+NARRATION_URL_EXPIRE = 4 * 3600
+
+
 def narration_unavailable_reason() -> str:
     """Why nothing can narrate on this site ("" when the configured engine can)."""
     return speech.speech_provider().unavailable_reason()
@@ -492,7 +496,8 @@ def post_narration_for_reader(*, post: Post, language: str, user: Any, can_read:
             return None
         url = asset.storage.url(asset.file.name)
     elif user is not None and user.is_authenticated:
-        url = asset_private_url(asset=asset, for_user=user)
+        # A player is pressed long after the page loaded (preload="none"): the link outlives the usual minutes.
+        url = asset_private_url(asset=asset, for_user=user, expires=NARRATION_URL_EXPIRE)
     else:
         return None
     return NarrationPlayer(

@@ -130,3 +130,40 @@ def test_an_editor_narrates_a_bilingual_post_and_readers_on_both_sites_play_it(l
     (item,) = channel.findall("item")
     assert item.find("title").text == "A narrated post"
     assert item.find("enclosure").get("url").endswith(narrations["en"].asset.file.url)
+
+
+def test_a_premium_narration_plays_for_a_reader_with_access_and_no_one_else(
+    live_server, editor, reader, media_root, client, django_capture_on_commit_callbacks
+):
+    from django.conf import settings
+    from playwright.sync_api import sync_playwright
+
+    from apps.blog import services
+    from apps.blog.tests.factories import AccessGrantFactory
+
+    post = PostFactory(slug="paid-audio", is_premium=True, body_en="Only for members. They can listen too.")
+    services.post_narration_request(post=post, language="en", by=editor)  # autocommit here: runs at once
+    AccessGrantFactory(user=reader, post=post)
+    client.force_login(reader)
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    url = f"{live_server.url}/en/posts/{post.slug}/"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        anonymous = browser.new_page()
+        anonymous.goto(url)
+        anonymous_players = anonymous.locator("audio").count()
+        member = browser.new_context()
+        host = live_server.url.split("//", 1)[1].split(":")[0]
+        member.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "domain": host, "path": "/"}])
+        page = member.new_page()
+        page.goto(url)
+        played = page.evaluate(_PLAY)
+        source = page.locator("audio.narration-player source").get_attribute("src")
+        # The signed link is the reader's own: another browser (signed out) is refused.
+        stranger = anonymous.request.get(f"{live_server.url}{source}")
+        browser.close()
+    assert anonymous_players == 0
+    assert source.startswith("/files/private/")
+    assert played["duration"] > 1
+    assert played["played"] > 0.1
+    assert stranger.status == 401
