@@ -473,3 +473,41 @@ def test_a_failed_narration_job_is_retried_by_its_own_task(
     job.refresh_from_db()
     assert (job.status, job.attempts, job.provider) == (AIJob.Status.DONE, 2, "espeak-ng")
     assert PostNarration.objects.filter(post=bilingual, language="en").exists()
+
+
+def _wait_for(predicate, seconds: float = 30):
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_retries_an_engine_out_of_reach_and_finishes_when_it_is_back(
+    celery_worker_on_redis, settings, unreachable_azure
+):
+    editor = UserFactory(is_staff=True, is_superuser=True)
+    post = PostFactory(body_en=BODY_EN)
+    job = services.post_narration_request(post=post, language="en", by=editor)  # autocommit: sent at once
+
+    def retrying() -> bool:
+        job.refresh_from_db()
+        return job.status == AIJob.Status.QUEUED and "trying again" in job.error
+
+    assert _wait_for(retrying), (job.status, job.error)
+    assert "ConnectionFailure" in job.error
+    settings.SPEECH_PROVIDER = "apps.media.speech.EspeakSpeech"  # the engine is back before the next try
+
+    def done() -> bool:
+        job.refresh_from_db()
+        return job.status in (AIJob.Status.DONE, AIJob.Status.FAILED)
+
+    assert _wait_for(done), (job.status, job.error)
+    assert (job.status, job.provider, job.error) == (AIJob.Status.DONE, "espeak-ng", "")
+    assert job.attempts >= 2
+    assert PostNarration.objects.filter(post=post, language="en").count() == 1
