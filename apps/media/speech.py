@@ -360,7 +360,7 @@ class AzureSpeech:
             return _("Narration is unavailable: set AZURE_SPEECH_REGION (e.g. eastus) with AZURE_SPEECH_KEY.")
         try:
             import azure.cognitiveservices.speech  # noqa: F401
-        except ImportError:
+        except (ImportError, OSError):  # not installed, or its native library (libssl, libasound) missing
             return _("Narration is unavailable: the Azure Speech SDK (azure-cognitiveservices-speech) is not installed.")
         return ""
 
