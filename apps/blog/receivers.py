@@ -46,9 +46,11 @@ def _narrate_on_publish(sender: type, post: Post, by: Any = None, **kwargs: Any)
 
 
 def _narration_deleted(sender: type, instance: PostNarration, **kwargs: Any) -> None:
-    # A narration removed with its post takes its audio out of the media library too.
+    # A narration removed with its post takes its audio out of the media library too; one removed with its
+    # audio (deleted in the media library) takes the player off the page.
     asset_id = instance.asset_id
     transaction.on_commit(lambda: services.post_narration_asset_release(asset_id=asset_id))
+    _send(sender, instance, [instance.post_id])  # the player leaves the cached page
 
 
 def connect() -> None:

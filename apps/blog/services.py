@@ -589,16 +589,6 @@ def _narration_changed(narration: PostNarration) -> None:
     )
 
 
-def post_narration_delete(*, narration: PostNarration) -> None:
-    """Remove a narration and its audio (the player and the podcast episode go with it)."""
-    asset = narration.asset
-    with transaction.atomic():
-        narration.delete()
-        if not PostNarration.objects.filter(asset=asset).exists():
-            media_services.asset_delete(asset=asset)
-    _narration_changed(narration)
-
-
 def _narrations_follow_access(post: Post) -> None:
     """A post turned premium (or free): its narrations move to private (or public) storage, through the task."""
     for language in post.narrations.values_list("language", flat=True):

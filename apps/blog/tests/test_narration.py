@@ -511,3 +511,18 @@ def test_a_real_worker_retries_an_engine_out_of_reach_and_finishes_when_it_is_ba
     assert (job.status, job.provider, job.error) == (AIJob.Status.DONE, "espeak-ng", "")
     assert job.attempts >= 2
     assert PostNarration.objects.filter(post=post, language="en").count() == 1
+
+
+def test_deleting_the_audio_in_the_media_library_removes_the_player_from_the_cached_page(
+    client, bilingual, editor, narrate, django_capture_on_commit_callbacks
+):
+    from apps.media import services as media_services
+
+    narrate(bilingual, "en", by=editor)
+    page = f"/en/posts/{bilingual.slug}/"
+    assert b"<audio" in client.get(page).content
+    assert client.get(page)["X-Page-Cache"] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        media_services.asset_delete(asset=PostNarration.objects.get().asset)
+    assert not PostNarration.objects.exists()
+    assert b"<audio" not in client.get(page).content
