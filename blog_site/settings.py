@@ -658,3 +658,27 @@ COMMUNITY_HOLD_FIRST_COMMENT = env.bool("COMMUNITY_HOLD_FIRST_COMMENT", default=
 COMMUNITY_COMMENT_RATE_USER = env.str("COMMUNITY_COMMENT_RATE_USER", default="10/10min")
 COMMUNITY_COMMENT_RATE_IP = env.str("COMMUNITY_COMMENT_RATE_IP", default="20/10min")
 COMMUNITY_REACTION_RATE = env.str("COMMUNITY_REACTION_RATE", default="120/10min")  # likes and bookmarks per user
+
+# --- media: speech, and blog: narration (issue 13) -----------------------------------------------
+# Azure neural voices when AZURE_SPEECH_KEY is set; otherwise espeak-ng when installed; otherwise
+# narration is unavailable and says so (apps/media/speech.py).
+AZURE_SPEECH_KEY = env.str("AZURE_SPEECH_KEY", default="")
+AZURE_SPEECH_REGION = env.str("AZURE_SPEECH_REGION", default="")
+AZURE_SPEECH_ENDPOINT = env.str("AZURE_SPEECH_ENDPOINT", default="")  # overrides the region's (tests, sovereign clouds)
+# An empty value (as in .env.example) means the default, like a missing one.
+AZURE_SPEECH_VOICES = {
+    "en": env.str("AZURE_SPEECH_VOICE_EN", default="") or "en-US-AvaMultilingualNeural",
+    "zh-hans": env.str("AZURE_SPEECH_VOICE_ZH", default="") or "zh-CN-XiaoxiaoNeural",
+}
+SPEECH_PROVIDER = env.str("SPEECH_PROVIDER", default="") or (
+    "apps.media.speech.AzureSpeech" if AZURE_SPEECH_KEY else "apps.media.speech.EspeakSpeech"
+)
+SPEECH_ESPEAK_BINARY = "espeak-ng"
+SPEECH_SOX_BINARY = "sox"
+# MP3 plays everywhere (podcast apps included); Opus is smaller. WAV only when nothing can encode.
+NARRATION_AUDIO_FORMAT = (env.str("NARRATION_AUDIO_FORMAT", default="") or "mp3").lower()
+if NARRATION_AUDIO_FORMAT not in ("mp3", "opus", "wav"):
+    sys.exit("Inkwell: NARRATION_AUDIO_FORMAT must be mp3, opus or wav.")
+AI_NARRATE_ON_PUBLISH = env.bool("AI_NARRATE_ON_PUBLISH", default=False)
+PODCAST_IMAGE_URL = env.str("PODCAST_IMAGE_URL", default="")  # square, 1400-3000 px; default: static/img/podcast.png
+PODCAST_CATEGORY = env.str("PODCAST_CATEGORY", default="") or "Technology"

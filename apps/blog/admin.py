@@ -20,9 +20,12 @@ from django.urls import path, reverse
 from django.utils import translation
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin
+
+from apps.media.errors import SpeechNotConfigured
 
 from . import selectors, services
 from .errors import IllegalTransition
@@ -115,8 +118,78 @@ class LanguageCompletenessFilter(admin.SimpleListFilter):
         return queryset
 
 
+# --- Narration (issue 13): "Generate narration" actions and buttons, and the post page's panel ---------
+
+
+def _narrate_action(language: str, name: Any) -> Any:
+    def action(modeladmin: "NarrationAdminMixin", request: HttpRequest, queryset: QuerySet[Post]) -> None:
+        modeladmin.narrate_posts(request, list(queryset), language)
+
+    action.__name__ = f"narrate_{lang_suffix(language)}"
+    return admin.action(description=format_lazy(_("Generate narration: {}"), name), permissions=["change"])(action)
+
+
+class NarrationAdminMixin:
+    """Narration for PostAdmin: per language, an action on the list, a button on the post page (both through
+    `services.post_narration_request`), and a panel with the audio, its facts and the latest job."""
+
+    narration_actions = tuple(_narrate_action(code, name) for code, name in settings.LANGUAGES)
+
+    def narrate_posts(self, request: HttpRequest, posts: list[Post], language: str) -> None:
+        reason = selectors.narration_unavailable_reason()
+        if reason:
+            self.message_user(request, reason, messages.ERROR)  # type: ignore[attr-defined]
+            return
+        for post in posts:
+            try:
+                job = services.post_narration_request(post=post, language=language, by=request.user)
+            except (ValidationError, SpeechNotConfigured) as exc:
+                text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+                self.message_user(request, f"{post}: {text}", messages.WARNING)  # type: ignore[attr-defined]
+                continue
+            level = messages.ERROR if job.status == job.Status.FAILED else messages.SUCCESS
+            detail = f" {job.error}" if job.error else ""
+            self.message_user(  # type: ignore[attr-defined]
+                request,
+                _("Narration of “%(post)s” (%(language)s): %(status)s.%(detail)s")
+                % {"post": post, "language": language, "status": job.get_status_display(), "detail": detail},
+                level,
+            )
+
+    def narrate_view(self, request: HttpRequest, object_id: int, language: str) -> HttpResponse:
+        post = self._post_or_403(request, object_id)  # type: ignore[attr-defined]
+        if request.method == "POST" and language in LANGUAGE_CODES:
+            self.narrate_posts(request, [post], language)
+        return HttpResponseRedirect(reverse("admin:blog_post_change", args=[post.pk]))
+
+    def get_urls(self) -> list[Any]:
+        view = self.admin_site.admin_view  # type: ignore[attr-defined]
+        return [
+            path("<int:object_id>/narrate/<str:language>/", view(self.narrate_view), name="blog_post_narrate"),
+            *super().get_urls(),  # type: ignore[misc]
+        ]
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None
+    ) -> HttpResponse:
+        post = Post.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
+        if post is not None:
+            rows = selectors.post_narration_list_for_editor(post=post)
+            for row in rows:
+                row["player"] = selectors.post_narration_for_reader(
+                    post=post, language=row["language"], user=request.user, can_read=True
+                )
+            extra_context = {
+                **(extra_context or {}),
+                "narrations": rows,
+                "narration_unavailable": selectors.narration_unavailable_reason(),
+                "narration_languages": settings.LANGUAGES,
+            }
+        return super().change_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
+
+
 @admin.register(Post)
-class PostAdmin(TabbedTranslationAdmin):
+class PostAdmin(NarrationAdminMixin, TabbedTranslationAdmin):
     form = PostAdminForm
     action_form = ScheduleActionForm
     change_form_template = "admin/blog/post/change_form.html"
@@ -138,7 +211,15 @@ class PostAdmin(TabbedTranslationAdmin):
     autocomplete_fields = ("tags", "author", "section")
     raw_id_fields = ("cover",)
     readonly_fields = ("rendered_preview", "reading_times", "created_at", "updated_at")
-    actions = ("publish", "unpublish", "schedule", "archive", "feature", "unfeature")
+    actions = (
+        "publish",
+        "unpublish",
+        "schedule",
+        "archive",
+        "feature",
+        "unfeature",
+        *NarrationAdminMixin.narration_actions,
+    )
     list_per_page = 50
     fieldsets = (
         (None, {"fields": ("title", "slug", "source_language", "summary", "body")}),

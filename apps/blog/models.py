@@ -556,3 +556,33 @@ class AIJob(TimeStampedModel):
         if self.started_at and self.finished_at:
             return self.finished_at - self.started_at
         return None
+
+
+class PostNarration(TimeStampedModel):
+    """The spoken version of a post in one language: a media asset, with the hash of the text it speaks.
+
+    Made and replaced only by `services.post_narration_generate`, which does nothing while the post's
+    spoken text (its hash), voice and access (public or premium) are unchanged. A premium post's
+    narration is a private asset, reached through signed URLs by readers who may read the post.
+    """
+
+    post = models.ForeignKey(Post, verbose_name=_("post"), on_delete=models.CASCADE, related_name="narrations")
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    # Deleting the audio from the media library removes the narration (the player disappears with it).
+    asset = models.ForeignKey("media.Asset", verbose_name=_("audio"), on_delete=models.CASCADE, related_name="+")
+    text_hash = models.CharField(_("text hash (SHA-256)"), max_length=64)
+    characters = models.PositiveIntegerField(_("characters spoken"), default=0)
+    duration = models.FloatField(_("duration (seconds)"), default=0)
+    provider = models.CharField(_("provider"), max_length=50)
+    voice = models.CharField(_("voice"), max_length=100)
+
+    class Meta:
+        verbose_name = _("narration")
+        verbose_name_plural = _("narrations")
+        ordering = ("post", "language")
+        constraints = [
+            models.UniqueConstraint(fields=("post", "language"), name="blog_postnarration_post_language_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.post} ({self.language})"

@@ -2,10 +2,12 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from .models import Post, Project, Section, Tag
+from . import services
+from .models import Post, PostNarration, Project, Section, Tag
 from .page_cache import invalidate_pages
 from .signals import content_changed, post_published, post_unpublished
 
@@ -37,6 +39,20 @@ def _tags_changed(sender: type, instance: Any, action: str, **kwargs: Any) -> No
         _send(type(instance), instance, _post_ids(instance))
 
 
+def _narrate_on_publish(sender: type, post: Post, by: Any = None, **kwargs: Any) -> None:
+    # AI_NARRATE_ON_PUBLISH: a post that goes live is narrated in each language it has text in.
+    if settings.AI_NARRATE_ON_PUBLISH:
+        services.post_narration_on_publish(post=post, by=by)
+
+
+def _narration_deleted(sender: type, instance: PostNarration, **kwargs: Any) -> None:
+    # A narration removed with its post takes its audio out of the media library too; one removed with its
+    # audio (deleted in the media library) takes the player off the page.
+    asset_id = instance.asset_id
+    transaction.on_commit(lambda: services.post_narration_asset_release(asset_id=asset_id))
+    _send(sender, instance, [instance.post_id])  # the player leaves the cached page
+
+
 def connect() -> None:
     for model in (Post, Project, Section, Tag):
         post_save.connect(_saved, sender=model, dispatch_uid=f"blog.changed.save.{model.__name__}")
@@ -46,3 +62,5 @@ def connect() -> None:
     signals = {"changed": content_changed, "published": post_published, "unpublished": post_unpublished}
     for name, signal in signals.items():
         signal.connect(invalidate_pages, dispatch_uid=f"blog.page_cache.{name}")
+    post_published.connect(_narrate_on_publish, dispatch_uid="blog.narration.on_publish")
+    post_delete.connect(_narration_deleted, sender=PostNarration, dispatch_uid="blog.narration.deleted")

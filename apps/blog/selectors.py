@@ -13,7 +13,11 @@ from typing import Any
 from django.db.models import BooleanField, Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from .models import LANGUAGE_CODES, AccessGrant, Post, Project, Section, Tag, lang_suffix
+from apps.media import speech
+from apps.media.models import Asset
+from apps.media.selectors import asset_private_url
+
+from .models import LANGUAGE_CODES, AccessGrant, AIJob, Post, PostNarration, Project, Section, Tag, lang_suffix
 
 # Columns a list never shows: every language's Markdown source, rendered body and TOC.
 _HEAVY = ("body", "body_html", "toc_html")
@@ -431,3 +435,107 @@ def post_cards_load(*, posts: Iterable[Post]) -> list[Post]:
     for load in CARD_LOADERS:
         load(posts)
     return posts
+
+
+# --- Narration (issue 13) ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NarrationPlayer:
+    """What the post page's player (and the API) gets: a URL this reader may play, and its facts."""
+
+    language: str
+    url: str
+    mime_type: str
+    size: int
+    duration: float
+    provider: str
+    voice: str
+
+    @property
+    def duration_label(self) -> str:
+        """ "4:05", or "1:02:09" past the hour."""
+        seconds = round(self.duration)
+        hours, rest = divmod(seconds, 3600)
+        minutes, seconds = divmod(rest, 60)
+        return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+
+    @property
+    def duration_iso(self) -> str:
+        """ISO 8601 ("PT4M5S"), for `<time datetime>`."""
+        seconds = round(self.duration)
+        hours, rest = divmod(seconds, 3600)
+        minutes, seconds = divmod(rest, 60)
+        return "PT" + (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "") + f"{seconds}S"
+
+    @property
+    def extension(self) -> str:
+        return {"audio/mpeg": "MP3", "audio/ogg": "Opus", "audio/x-wav": "WAV"}.get(self.mime_type, "")
+
+
+# Lifetime of the signed link to a premium post's narration, seconds (the link is the reader's own).
+NARRATION_URL_EXPIRE = 4 * 3600
+
+
+def narration_unavailable_reason() -> str:
+    """Why nothing can narrate on this site ("" when the configured engine can)."""
+    return speech.speech_provider().unavailable_reason()
+
+
+def post_narration_for_reader(*, post: Post, language: str, user: Any, can_read: bool | None = None) -> Any:
+    """The narration of `post` in `language` that `user` may play, or None.
+
+    Only readers who may read the body hear it (`user_can_read_post`; pass `can_read` when already
+    known). A premium post's audio is private: a signed URL made now, for `user` only. Audio whose
+    access does not match the post's yet (it is being moved after the post turned premium or free) is
+    never handed out as a public link.
+    """
+    narration = PostNarration.objects.select_related("asset").filter(post=post, language=language).first()
+    if narration is None or not narration.asset.file:
+        return None
+    if can_read is None:
+        can_read = user_can_read_post(user=user, post=post)
+    if not can_read:
+        return None
+    asset = narration.asset
+    if asset.visibility == Asset.Visibility.PUBLIC:
+        if post.is_premium:
+            return None
+        url = asset.storage.url(asset.file.name)
+    elif user is not None and user.is_authenticated:
+        # A player is pressed long after the page loaded (preload="none"): the link outlives the usual minutes.
+        url = asset_private_url(asset=asset, for_user=user, expires=NARRATION_URL_EXPIRE)
+    else:
+        return None
+    return NarrationPlayer(
+        language=narration.language,
+        url=url,
+        mime_type=asset.mime_type,
+        size=asset.size,
+        duration=narration.duration,
+        provider=narration.provider,
+        voice=narration.voice,
+    )
+
+
+def post_narration_list_for_podcast(*, language: str, limit: int = 100) -> QuerySet[PostNarration]:
+    """The podcast's episodes: narrations in `language` of live, free posts, newest post first."""
+    return (
+        PostNarration.objects.filter(
+            live_q(prefix="post__"),
+            language=language,
+            post__is_premium=False,
+            asset__visibility=Asset.Visibility.PUBLIC,
+        )
+        .select_related("post", "post__author", "asset")
+        .order_by("-post__published_at", "-post_id")[:limit]
+    )
+
+
+def post_narration_list_for_editor(*, post: Post) -> list[dict[str, Any]]:
+    """Per language: the narration (or None) and the latest narration job (or None), for the admin."""
+    narrations = {n.language: n for n in PostNarration.objects.filter(post=post).select_related("asset")}
+    jobs: dict[str, AIJob] = {}
+    for job in AIJob.objects.filter(post=post, kind=AIJob.Kind.NARRATE).order_by("-created_at", "-pk"):
+        jobs.setdefault(job.language, job)
+    return [{"language": code, "narration": narrations.get(code), "job": jobs.get(code)} for code in LANGUAGE_CODES]

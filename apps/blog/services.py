@@ -3,16 +3,28 @@
 Every function that saves a post records a `PostRevision` (who, when, a snapshot of its fields).
 """
 
+import logging
+import subprocess
+import tempfile
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+
+from apps.core.queue import enqueue_on_commit
+from apps.media import services as media_services
+from apps.media import speech
+from apps.media.errors import SpeechError, SpeechNotConfigured, SpeechUnavailable
+from apps.media.models import Asset
 
 from .models import (
     LANGUAGE_CODES,
@@ -20,6 +32,7 @@ from .models import (
     AccessGrant,
     AIJob,
     Post,
+    PostNarration,
     PostRevision,
     PreviewLink,
     Project,
@@ -27,8 +40,11 @@ from .models import (
     Tag,
     lang_suffix,
 )
-from .signals import post_published, post_unpublished
+from .narration import narration_text
+from .signals import content_changed, post_published, post_unpublished
 from .slugs import slug_from_text
+
+logger = logging.getLogger(__name__)
 
 # What a revision remembers and a restore puts back. Status and dates are recorded but never
 # restored: restoring old text must not publish or unpublish anything.
@@ -129,7 +145,7 @@ def post_update(*, post: Post, by: Any, data: dict[str, Any]) -> Post:
 
     `post` is the stored post: the move is judged from its stored status and time.
     """
-    was_live = post.is_live
+    was_live, was_premium = post.is_live, post.is_premium
     tags = _apply(post, data)
     _validate(post)
     post.save()
@@ -137,6 +153,8 @@ def post_update(*, post: Post, by: Any, data: dict[str, Any]) -> Post:
         post.tags.set(tags)
     _record_revision(post=post, by=by, note=_("Edited"))
     _announce_status_change(post, by, was_live=was_live)
+    if post.is_premium != was_premium:
+        _narrations_follow_access(post)
     return post
 
 
@@ -190,6 +208,7 @@ def post_set_featured(*, post: Post, by: Any, featured: bool) -> Post:
 def post_revision_restore(*, revision: PostRevision, by: Any) -> Post:
     """Put a revision's text, SEO fields, section, cover, flags and tags back (status is kept)."""
     post = Post.objects.select_for_update().get(pk=revision.post_id)
+    was_premium = post.is_premium
     data = revision.data
     for name in CONTENT_FIELDS:
         if name in data:
@@ -203,6 +222,8 @@ def post_revision_restore(*, revision: PostRevision, by: Any) -> Post:
     if "tag_ids" in data:
         post.tags.set(Tag.objects.filter(pk__in=data["tag_ids"]))
     _record_revision(post=post, by=by, note=_("Restored revision from %(when)s") % {"when": revision.created_at})
+    if post.is_premium != was_premium:
+        _narrations_follow_access(post)
     return post
 
 
@@ -402,4 +423,192 @@ def aijob_retry(*, job: AIJob, by: Any = None) -> AIJob:
     job.progress = 0
     job.finished_at = None
     job.save(update_fields=["status", "progress", "finished_at", "updated_at"])
+    return job
+
+
+# --- Narration (issue 13): a post's text spoken per language, stored as a media asset ---------------
+
+
+def post_narration_request(*, post: Post, language: str, by: Any = None) -> AIJob:
+    """Queue the narration of `post` in `language` (the admin's button, the API, on publish).
+
+    Refuses at once, before any job exists: an unknown language or a post without text in it
+    (ValidationError), and a site where nothing can speak (`SpeechNotConfigured`, with the reason).
+    Asking again while a job waits returns that job. Without a broker the work runs before this returns.
+    """
+    if language not in LANGUAGE_CODES:
+        raise ValidationError(
+            {"language": ValidationError(_("Choose one of: %(codes)s.") % {"codes": ", ".join(LANGUAGE_CODES)})},
+            code="unknown_language",
+        )
+    reason = speech.speech_provider().unavailable_reason()
+    if reason:
+        raise SpeechNotConfigured(reason)
+    if not narration_text(post=post, language=language).paragraphs:
+        raise ValidationError(
+            {"language": ValidationError(_("This post has no text in this language to narrate."))},
+            code="nothing_to_narrate",
+        )
+    return _narration_queue(post=post, language=language, by=by)
+
+
+def _narration_queue(*, post: Post, language: str, by: Any = None) -> AIJob:
+    """The waiting narration job (the task is queued only for a job made now, so never twice)."""
+    started = timezone.now()
+    job = aijob_queue(post=post, kind=AIJob.Kind.NARRATE, language=language, by=by)
+    if job.attempts == 0 and job.created_at >= started:
+        enqueue_on_commit("apps.blog.tasks.post_narration_generate_task", post.pk, language)
+        if not transaction.get_connection().in_atomic_block:
+            job.refresh_from_db()  # without a broker the task has run already
+    return job
+
+
+def post_narration_on_publish(*, post: Post, by: Any = None) -> list[AIJob]:
+    """`AI_NARRATE_ON_PUBLISH`: narrate every language the post has text in. Nothing can speak: nothing queued."""
+    jobs = []
+    for language in LANGUAGE_CODES:
+        try:
+            jobs.append(post_narration_request(post=post, language=language, by=by))
+        except (ValidationError, SpeechNotConfigured) as exc:
+            logger.info("narration: post %s (%s) not narrated on publish: %s", post.pk, language, exc)
+    return jobs
+
+
+def post_narration_generate(*, post_id: int, language: str, can_retry: bool = False) -> PostNarration | None:
+    """Do the narration job of this post and language (the task). Idempotent: when the spoken text (its
+    hash), the voice and the post's access are what the current narration was made from, nothing is
+    synthesized again.
+
+    A retryable speech error (the engine could not be reached) re-queues the job and is raised when
+    `can_retry` (the task will try again later); otherwise, and for any other error, the job fails with
+    the reason, and an editor may retry it.
+    """
+    post = Post.objects.select_related("author").filter(pk=post_id).first()
+    if post is None:
+        return None
+    active = AIJob.objects.filter(post=post, kind=AIJob.Kind.NARRATE, language=language, status__in=AIJob.ACTIVE)
+    job = active.order_by("created_at", "pk").first() or aijob_queue(
+        post=post, kind=AIJob.Kind.NARRATE, language=language
+    )
+    job = aijob_claim(job_id=job.pk)
+    if job is None:
+        return None  # done already, or another worker is on it
+    provider = speech.speech_provider()
+    try:
+        narration = _post_narrate(post=post, language=language, job=job, provider=provider)
+    except SpeechUnavailable as exc:
+        if can_retry:
+            aijob_fail(job=job, error=_("%(error)s (trying again)") % {"error": exc}, provider=provider.name)
+            aijob_retry(job=job)
+            raise
+        aijob_fail(job=job, error=str(exc), provider=provider.name)
+        return None
+    except ValidationError as exc:
+        aijob_fail(job=job, error=" ".join(exc.messages), provider=provider.name)
+        return None
+    except (SpeechError, OSError, subprocess.SubprocessError) as exc:
+        logger.warning("narration: post %s (%s) failed: %s", post.pk, language, exc)
+        aijob_fail(job=job, error=str(exc) or type(exc).__name__, provider=provider.name)
+        return None
+    aijob_finish(job=job, provider=narration.provider, model_name=narration.voice, tokens_used=narration.characters)
+    return narration
+
+
+def _narration_owner(post: Post, job: AIJob) -> Any:
+    """Who owns the audio in the media library: who asked for it, else the author, else the first admin."""
+    owner = job.requested_by or post.author
+    if owner is None:
+        owner = get_user_model().objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
+    if owner is None:
+        raise ValidationError(_("The narration's audio needs an owner: give the post an author."), code="no_owner")
+    return owner
+
+
+def _post_narrate(*, post: Post, language: str, job: AIJob, provider: Any) -> PostNarration:
+    spoken = narration_text(post=post, language=language)
+    if not spoken.paragraphs:
+        raise ValidationError(_("This post has no text in this language to narrate."), code="nothing_to_narrate")
+    visibility = Asset.Visibility.PRIVATE if post.is_premium else Asset.Visibility.PUBLIC
+    voice = provider.voice(language)
+    current = PostNarration.objects.select_related("asset").filter(post=post, language=language).first()
+    if current and current.asset.visibility != visibility:
+        # The post became premium (or free): the audio it has moves first, whatever happens next.
+        current.asset = media_services.asset_set_visibility(asset=current.asset, visibility=visibility)
+        _narration_changed(current)
+    if current and (current.text_hash, current.provider, current.voice) == (spoken.text_hash, provider.name, voice):
+        return current
+    chunks = speech.chunk_text(spoken.paragraphs, limit=provider.max_chunk_chars)
+    aijob_progress(job=job, progress=5)
+
+    def progress(done: int, total: int) -> None:
+        aijob_progress(job=job, progress=5 + 85 * done // total)
+
+    with tempfile.TemporaryDirectory(prefix="inkwell-narration-") as workdir:
+        audio = provider.synthesize(chunks=chunks, language=language, workdir=Path(workdir), progress=progress)
+        with audio.path.open("rb") as fh:
+            asset = media_services.asset_create(
+                owner=_narration_owner(post, job),
+                uploaded_file=File(fh, name=f"{post.slug}-{language}.{audio.extension}"),
+                visibility=visibility,
+                title=_narration_title(post, language, "en"),
+                title_zh_hans=_narration_title(post, language, "zh-hans"),
+            )
+    if asset.visibility != visibility:  # the owner had stored these very bytes before, with the other access
+        asset = media_services.asset_set_visibility(asset=asset, visibility=visibility)
+    aijob_progress(job=job, progress=95)
+    return _narration_store(post=post, language=language, asset=asset, spoken=spoken, audio=audio)
+
+
+def _narration_title(post: Post, language: str, label_language: str) -> str:
+    title = getattr(post, f"title_{lang_suffix(language)}") or post.slug
+    with translation.override(label_language):
+        return (_("Narration: %(title)s (%(language)s)") % {"title": title, "language": language})[:200]
+
+
+@transaction.atomic
+def _narration_store(*, post: Post, language: str, asset: Asset, spoken: Any, audio: Any) -> PostNarration:
+    narration = PostNarration.objects.select_for_update().filter(post=post, language=language).first()
+    replaced = narration.asset_id if narration else None
+    narration = narration or PostNarration(post=post, language=language)
+    narration.asset = asset
+    narration.text_hash = spoken.text_hash
+    narration.characters = spoken.characters
+    narration.duration = audio.duration
+    narration.provider = audio.provider
+    narration.voice = audio.voice
+    narration.save()
+    if replaced and replaced != asset.pk and not PostNarration.objects.filter(asset_id=replaced).exists():
+        old = Asset.objects.filter(pk=replaced).first()
+        if old is not None:
+            media_services.asset_delete(asset=old)
+    _narration_changed(narration)
+    return narration
+
+
+def _narration_changed(narration: PostNarration) -> None:
+    # The post page's player and the podcast feed change: cached pages go.
+    transaction.on_commit(
+        lambda: content_changed.send(sender=PostNarration, instance=narration, post_ids=[narration.post_id])
+    )
+
+
+def _narrations_follow_access(post: Post) -> None:
+    """A post turned premium (or free): its narrations move to private (or public) storage, through the task."""
+    for language in post.narrations.values_list("language", flat=True):
+        _narration_queue(post=post, language=language)
+
+
+def post_narration_asset_release(*, asset_id: int) -> None:
+    """Delete a narration's audio once no narration uses it (its post was deleted). Safe to run twice."""
+    if PostNarration.objects.filter(asset_id=asset_id).exists():
+        return
+    asset = Asset.objects.filter(pk=asset_id).first()
+    if asset is not None:
+        media_services.asset_delete(asset=asset)
+
+
+def post_narration_job_retry(*, job: AIJob, by: Any = None) -> AIJob:
+    """Retry a failed narration job (the AI jobs' admin and API): back in the queue, and its task queued."""
+    job = aijob_retry(job=job, by=by)
+    enqueue_on_commit("apps.blog.tasks.post_narration_generate_task", job.post_id, job.language)
     return job

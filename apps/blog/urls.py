@@ -25,4 +25,6 @@ urlpatterns = [
     path("sections/<slug:slug>/atom.xml", feeds.cached(feeds.SectionAtomFeed()), name="section-feed-atom"),
     path("tags/<slug:slug>/rss.xml", feeds.cached(feeds.TagRssFeed()), name="tag-feed-rss"),
     path("tags/<slug:slug>/atom.xml", feeds.cached(feeds.TagAtomFeed()), name="tag-feed-atom"),
+    # Narrated public posts as a podcast (iTunes tags), per language.
+    path("feed/podcast.xml", feeds.cached(feeds.PodcastFeed()), name="feed-podcast"),
 ]

@@ -114,6 +114,10 @@ def _post_page(request: HttpRequest, post: Post, *, preview: bool = False) -> Ht
         "preview": preview,
         "not_live": not post.is_live,
         "crumbs": crumbs[:-1],
+        # The narration of the text shown (the source language's, when this one is missing).
+        "narration": selectors.post_narration_for_reader(
+            post=post, language=status.shown_language, user=request.user, can_read=can_read
+        ),
     }
     response = render(request, "blog/post_detail.html", context)
     if preview or not post.is_live:

@@ -13,6 +13,7 @@
   transaction; a failure part-way leaves no rows and no files.
 - `asset_update(*, asset, data) -> Asset`: alt text and title, in both languages.
 - `asset_reprocess(*, asset) -> Asset`: queue processing again (watermark settings changed, ffmpeg installed).
+- `asset_set_visibility(*, asset, visibility) -> Asset`: public ↔ private; the file and renditions move storage.
 - `asset_delete(*, asset) -> None`: deletes the row; files and renditions leave storage after commit
   (handlers.py), which is also what happens when a cascade (a deleted user) removes assets.
 - `asset_process(*, asset_id) -> Asset | None`: renditions, watermarks, posters, durations. Safe to run twice.
@@ -316,6 +317,36 @@ def asset_reprocess(*, asset: Asset) -> Asset:
     asset.set_status(Asset.Status.PENDING)
     enqueue_on_commit("apps.media.tasks.asset_process_task", asset.pk)
     return asset
+
+
+def asset_set_visibility(*, asset: Asset, visibility: str) -> Asset:
+    """Make an asset public or private: its file and renditions move to that visibility's storage (a private
+    file must not stay reachable at its public URL). The old copies leave storage after the commit."""
+    if visibility not in Asset.Visibility.values:
+        raise ValidationError(_("Unknown visibility."), code="unknown_visibility")
+    if asset.visibility == visibility:
+        return asset
+    old_alias = asset.storage_alias
+    target_alias = "private" if visibility == Asset.Visibility.PRIVATE else "default"
+    target = storages[target_alias]
+    items: list[Any] = [asset, *asset.renditions.all()]
+    moved: list[tuple[Any, str, str]] = []  # (row, old name, new name)
+    try:
+        for item in items:
+            with item.storage.open(item.file.name, "rb") as fh:
+                content = File(fh)
+                content.content_type = item.mime_type
+                moved.append((item, item.file.name, target.save(item.file.name, content)))
+        with transaction.atomic():
+            Asset.objects.filter(pk=asset.pk).update(visibility=visibility, file=moved[0][2])
+            for rendition, _old, new in moved[1:]:
+                Rendition.objects.filter(pk=rendition.pk).update(file=new, storage_alias=target_alias)
+    except BaseException:
+        for _item, _old, new in moved:
+            target.delete(new)
+        raise
+    enqueue_on_commit("apps.media.tasks.media_files_delete_task", old_alias, [old for _item, old, _new in moved])
+    return Asset.objects.get(pk=asset.pk)
 
 
 def asset_delete(*, asset: Asset) -> None:

@@ -12,7 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.blog import selectors
-from apps.blog.models import LANGUAGE_CODES, Post, PostRevision, Project, Section, Tag, lang_suffix
+from apps.blog.models import LANGUAGE_CODES, AIJob, Post, PostRevision, Project, Section, Tag, lang_suffix
 from apps.blog.seo import author_name
 from apps.blog.services import TRANSLATED_FIELDS
 
@@ -404,3 +404,58 @@ class ProjectDetailSerializer(ProjectListSerializer):
         return bool(project.attachment_id) and selectors.user_can_download_project(
             user=self.context["request"].user, project=project
         )
+
+
+# --- Narration (issue 13) ------------------------------------------------------------------------
+
+
+class PostNarrateSerializer(serializers.Serializer):
+    language = serializers.ChoiceField(
+        choices=LANGUAGE_CODES,
+        required=False,
+        help_text=_("Which language to narrate; default: the post's source language."),
+    )
+
+
+class NarrationJobSerializer(serializers.ModelSerializer):
+    """The narration job (`AIJob`, kind "narrate"): poll it until `status` is done or failed."""
+
+    post = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = AIJob
+        fields = (
+            "id",
+            "kind",
+            "post",
+            "language",
+            "status",
+            "progress",
+            "error",
+            "provider",
+            "model_name",
+            "tokens_used",
+            "attempts",
+            "created_at",
+            "started_at",
+            "finished_at",
+        )
+        read_only_fields = fields
+        extra_kwargs = {
+            "progress": {"help_text": _("Percent done.")},
+            "model_name": {"help_text": _("For a narration: the voice.")},
+            "tokens_used": {"help_text": _("For a narration: the characters spoken.")},
+        }
+
+
+class PostNarrationSerializer(serializers.Serializer):
+    """A narration the caller may play: the URL is public for free posts, signed for the caller (and
+    short-lived) for premium ones."""
+
+    language = serializers.CharField()
+    url = serializers.CharField()
+    mime_type = serializers.CharField()
+    size = serializers.IntegerField(help_text=_("Bytes."))
+    duration = serializers.FloatField(help_text=_("Seconds."))
+    provider = serializers.CharField()
+    voice = serializers.CharField()

@@ -1,5 +1,6 @@
 """Viewsets: parse input, call one selector or service, render. Language: see language.py."""
 
+from dataclasses import asdict
 from typing import Any
 
 from django.db.models import QuerySet
@@ -7,7 +8,7 @@ from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter
 from rest_framework.permissions import SAFE_METHODS
@@ -158,6 +159,46 @@ class PostViewSet(
                 {"revision": [_("This post has no such revision.")]}, code="unknown_revision"
             )
         return self._editor_view(services.post_revision_restore(revision=revision, by=request.user))
+
+    # --- Narration (issue 13) ---
+
+    @extend_schema(
+        request=s.PostNarrateSerializer,
+        responses={202: s.NarrationJobSerializer, 503: OpenApiTypes.OBJECT},
+        description="Queue the narration of the post in one language (editors). Answers the job; 503 with "
+        "the reason when nothing can speak on this site (no Azure key and no espeak-ng).",
+    )
+    @action(detail=True, methods=["post"], permission_classes=(IsEditor,))
+    def narrate(self, request: Request, slug: str | None = None) -> Response:
+        """Narrate the post in `language` (default: its source language); regenerated only when its text changed."""
+        post = self.get_object()
+        body = s.PostNarrateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        reason = selectors.narration_unavailable_reason()
+        if reason:
+            raise NarrationUnavailable(reason)
+        language = body.validated_data.get("language") or post.source_language
+        job = services.post_narration_request(post=post, language=language, by=request.user)
+        return Response(s.NarrationJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(responses=s.PostNarrationSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=())
+    def narrations(self, request: Request, slug: str | None = None) -> Response:
+        """The post's narrations the caller may play (none of a premium post without access)."""
+        post = self.get_object()
+        can_read = selectors.user_can_read_post(user=request.user, post=post)
+        players = [
+            selectors.post_narration_for_reader(post=post, language=code, user=request.user, can_read=can_read)
+            for code in LANGUAGE_CODES
+        ]
+        data = [{**asdict(p), "url": request.build_absolute_uri(p.url)} for p in players if p is not None]
+        return Response(s.PostNarrationSerializer(data, many=True).data)
+
+
+class NarrationUnavailable(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "Narration is unavailable."
+    default_code = "narration_unavailable"
 
 
 @extend_schema_view(

@@ -244,3 +244,31 @@ def test_private_files_are_stored_apart_from_public_ones(create, media_dirs):
     asset = create(UserFactory(), image_bytes(), visibility=Asset.Visibility.PRIVATE)
     assert (media_dirs / "private" / asset.file.name).is_file()
     assert not (media_dirs / "public" / asset.file.name).exists()
+
+
+# --- Visibility (narrations of posts that turn premium or free) ------------------------------------
+
+
+def test_making_an_asset_private_moves_its_file_and_renditions_out_of_public_storage(
+    create, django_capture_on_commit_callbacks
+):
+    asset = create(UserFactory(), image_bytes(size=(800, 600)))
+    public_names = [asset.file.name, *(r.file.name for r in asset.renditions.all())]
+    assert all(storages["default"].exists(name) for name in public_names)
+    with django_capture_on_commit_callbacks(execute=True):
+        moved = services.asset_set_visibility(asset=asset, visibility=Asset.Visibility.PRIVATE)
+    assert moved.visibility == Asset.Visibility.PRIVATE
+    assert not any(storages["default"].exists(name) for name in public_names)
+    assert storages["private"].exists(moved.file.name)
+    assert {r.storage_alias for r in moved.renditions.all()} == {"private"}
+    assert all(storages["private"].exists(r.file.name) for r in moved.renditions.all())
+    with django_capture_on_commit_callbacks(execute=True):
+        back = services.asset_set_visibility(asset=moved, visibility=Asset.Visibility.PUBLIC)
+    assert storages["default"].exists(back.file.name)
+    assert not storages["private"].exists(moved.file.name)
+
+
+def test_an_unknown_visibility_is_refused(create):
+    asset = create(UserFactory(), wav_bytes(), name="clip.wav")
+    with pytest.raises(ValidationError):
+        services.asset_set_visibility(asset=asset, visibility="secret")
