@@ -602,3 +602,23 @@ BLOG_PAGE_CACHE_TIMEOUT = 600
 # files, before sessions, auth, locale, CSRF and URL resolution run (apps/blog/page_cache.py).
 _AFTER_STATIC = MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1
 MIDDLEWARE.insert(_AFTER_STATIC, "apps.blog.page_cache.PageCacheMiddleware")
+# --- blog: AI assistance (translation drafts, key points; apps/blog/assistant.py) ------------------
+# DashScope (Qwen) switches on with QWEN_API_KEY; without it translation is unavailable (and says so)
+# and key points come from the local extractive summarizer.
+QWEN_API_KEY = env.str("QWEN_API_KEY", default="")
+QWEN_MODEL = env.str("QWEN_MODEL", default="qwen-max")
+# Empty: the SDK's default (https://dashscope.aliyuncs.com/api/v1). International accounts use
+# https://dashscope-intl.aliyuncs.com/api/v1; `manage.py qwen_standin` prints a local one.
+QWEN_API_BASE_URL = env.str("QWEN_API_BASE_URL", default="")
+QWEN_API_MAX_RETRIES = env.int("QWEN_API_MAX_RETRIES", default=3)  # per request, on 429, 5xx and timeouts only
+QWEN_API_RETRY_BACKOFF = env.float("QWEN_API_RETRY_BACKOFF", default=2.0)  # seconds, doubled at each retry
+QWEN_API_TIMEOUT = env.float("QWEN_API_TIMEOUT", default=120.0)  # seconds per request
+AI_ASSISTANT_CLASS = env.str(
+    "AI_ASSISTANT_CLASS",
+    default="apps.blog.assistant.QwenAssistant" if QWEN_API_KEY else "apps.blog.assistant.LocalAssistant",
+)
+AI_TRANSLATE_CHUNK_CHARS = env.int("AI_TRANSLATE_CHUNK_CHARS", default=3000)  # characters sent per request
+AI_TRANSLATE_CONCURRENCY = env.int("AI_TRANSLATE_CONCURRENCY", default=3)  # requests in flight per job
+AI_SUMMARY_MAX_CHARS = env.int("AI_SUMMARY_MAX_CHARS", default=20000)  # of a body read to write its key points
+AI_SHOW_MACHINE_DRAFTS = env.bool("AI_SHOW_MACHINE_DRAFTS", default=False)  # unreviewed, with a notice
+AI_TRANSLATE_ON_PUBLISH = env.bool("AI_TRANSLATE_ON_PUBLISH", default=False)

@@ -5,15 +5,30 @@
 `scheduled_posts_flip` only tidies the stored status afterwards.
 """
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db.models import BooleanField, Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from .models import LANGUAGE_CODES, AccessGrant, Post, Project, Section, Tag, lang_suffix
+from .models import (
+    LANGUAGE_CODES,
+    TRANSLATED_POST_FIELDS,
+    AccessGrant,
+    AIJob,
+    GlossaryTerm,
+    Post,
+    Project,
+    ReviewState,
+    Section,
+    Tag,
+    TranslationDraft,
+    lang_suffix,
+)
 
 # Columns a list never shows: every language's Markdown source, rendered body and TOC.
 _HEAVY = ("body", "body_html", "toc_html")
@@ -424,3 +439,233 @@ def post_cards_load(*, posts: Iterable[Post]) -> list[Post]:
         if post.section_id:
             post.section = sections[post.section_id]
     return posts
+
+
+# --- AI assistance: translation states, key points, summaries, jobs --------------------------------
+
+TRANSLATION_FIELD_STATES = ("missing", "machine_draft", "reviewed", "stale")
+
+
+def text_hash(text: str | None) -> str:
+    """The hash a draft keeps of the source it translates ("" for no text)."""
+    import hashlib
+
+    return hashlib.sha256(text.encode()).hexdigest() if text else ""
+
+
+@dataclass(frozen=True)
+class FieldState:
+    """One field's translation into one language, as an editor sees it.
+
+    `state`: "missing" (nothing yet), "machine_draft" (a draft awaits review), "reviewed" (readers
+    see an accepted or hand-written translation), "stale" (the source changed since the pending draft,
+    or the published translation, was made). `target` is "post", "tag" or "section".
+    """
+
+    target: str
+    target_id: int
+    label: str
+    field: str
+    language: str
+    state: str
+    source_text: str
+    published_text: str
+    draft: Any = None
+
+    @property
+    def pending_draft(self) -> Any:
+        return self.draft if self.draft is not None and self.draft.is_pending else None
+
+
+def derive_translation_state(*, source_text: str, published_text: str, draft: Any) -> str:
+    """The state rule of `FieldState` (hashes compared: the source's now against the draft's)."""
+    now = text_hash(source_text)
+    if draft is not None and draft.is_pending:
+        return "stale" if draft.source_hash != now else "machine_draft"
+    if published_text and published_text.strip():
+        if draft is not None and draft.published_hash and draft.published_hash != now:
+            return "stale"
+        return "reviewed"
+    return "missing"
+
+
+def _target_languages(post: Post, language: str | None) -> list[str]:
+    if language:
+        return [language] if language != post.source_language else []
+    return [code for code in LANGUAGE_CODES if code != post.source_language]
+
+
+def translation_states(
+    *, post: Post, language: str | None = None, fields: Iterable[str] | None = None
+) -> list[FieldState]:
+    """The state of every translatable post field with source text, per target language (every
+    language but the post's source, or only `language`). One query for the drafts."""
+    languages = _target_languages(post, language)
+    names = [f for f in TRANSLATED_POST_FIELDS if fields is None or f in fields]
+    drafts = {(d.field, d.language): d for d in TranslationDraft.objects.filter(post=post, language__in=languages)}
+    source = lang_suffix(post.source_language)
+    states = []
+    for code in languages:
+        for name in names:
+            source_text = getattr(post, f"{name}_{source}") or ""
+            if not source_text.strip():
+                continue
+            published = getattr(post, f"{name}_{lang_suffix(code)}") or ""
+            draft = drafts.get((name, code))
+            states.append(
+                FieldState(
+                    target="post",
+                    target_id=post.pk,
+                    label=name,
+                    field=name,
+                    language=code,
+                    state=derive_translation_state(source_text=source_text, published_text=published, draft=draft),
+                    source_text=source_text,
+                    published_text=published,
+                    draft=draft,
+                )
+            )
+    return states
+
+
+def translation_name_states(*, post: Post, language: str | None = None) -> list[FieldState]:
+    """The states of the names of the post's section and tags, read from the post's source language."""
+    languages = _target_languages(post, language)
+    source = lang_suffix(post.source_language)
+    targets: list[tuple[str, Any]] = []
+    if post.section_id:
+        targets.append(("section", post.section))
+    targets.extend(("tag", tag) for tag in post.tags.all())
+    if not targets or not languages:
+        return []
+    tag_ids = [obj.pk for kind, obj in targets if kind == "tag"]
+    drafts = {
+        ("tag" if d.tag_id else "section", d.tag_id or d.section_id, d.language): d
+        for d in TranslationDraft.objects.filter(
+            Q(tag_id__in=tag_ids) | Q(section_id=post.section_id or 0), field="name", language__in=languages
+        )
+    }
+    states = []
+    for code in languages:
+        for kind, obj in targets:
+            source_text = getattr(obj, f"name_{source}") or ""
+            if not source_text.strip():
+                continue
+            published = getattr(obj, f"name_{lang_suffix(code)}") or ""
+            draft = drafts.get((kind, obj.pk, code))
+            states.append(
+                FieldState(
+                    target=kind,
+                    target_id=obj.pk,
+                    label=f"{kind}: {source_text}",
+                    field="name",
+                    language=code,
+                    state=derive_translation_state(source_text=source_text, published_text=published, draft=draft),
+                    source_text=source_text,
+                    published_text=published,
+                    draft=draft,
+                )
+            )
+    return states
+
+
+def translation_summary(*, post: Post) -> dict[str, dict[str, int]]:
+    """{language: {state: count}} over the post's fields and names (the admin's state column)."""
+    counts: dict[str, dict[str, int]] = {}
+    for state in [*translation_states(post=post), *translation_name_states(post=post)]:
+        per_language = counts.setdefault(state.language, dict.fromkeys(TRANSLATION_FIELD_STATES, 0))
+        per_language[state.state] += 1
+    return counts
+
+
+def translation_drafts_for_post(*, post: Post) -> QuerySet[Any]:
+    """The drafts an editor reviews with the post: its own, its section's and its tags' names."""
+    tag_ids = list(post.tags.values_list("pk", flat=True))
+    return TranslationDraft.objects.filter(
+        Q(post=post) | Q(tag_id__in=tag_ids) | Q(section_id=post.section_id or 0)
+    ).select_related("reviewed_by")
+
+
+def glossary_for(*, source: str, target: str) -> list[tuple[str, str]]:
+    """(term, translation) pairs of one direction, as sent with every translation request."""
+    return list(
+        GlossaryTerm.objects.filter(source_language=source, target_language=target)
+        .order_by("term")
+        .values_list("term", "translation")
+    )
+
+
+def machine_draft_overlay(*, post: Post, language: str) -> dict[str, str]:
+    """Pending machine drafts standing in for fields missing in `language` ({field: text}); for the
+    reader page only, and only with `AI_SHOW_MACHINE_DRAFTS` (with an "automatically translated" notice)."""
+    if not settings.AI_SHOW_MACHINE_DRAFTS or language == post.source_language:
+        return {}
+    suffix = lang_suffix(language)
+    overlay = {}
+    drafts = TranslationDraft.objects.filter(post=post, language=language, state=ReviewState.MACHINE_DRAFT)
+    for draft in drafts:
+        if draft.text and not (getattr(post, f"{draft.field}_{suffix}", "") or "").strip():
+            overlay[draft.field] = draft.text
+    return overlay
+
+
+def _key_points_of(post: Post, language: str) -> Any:
+    # `post.key_points.all()` uses a prefetch when the list has one (feeds), else one query.
+    return next((k for k in post.key_points.all() if k.language == language), None)
+
+
+def post_key_points(*, post: Post, language: str) -> list[str]:
+    """The key points readers see in `language`: the reviewed ones. With `AI_SHOW_MACHINE_DRAFTS`, a
+    pending machine draft stands in for a free post without reviewed points (never for a premium one)."""
+    points = _key_points_of(post, language)
+    if points is None:
+        return []
+    if points.published_points:
+        return list(points.published_points)
+    if settings.AI_SHOW_MACHINE_DRAFTS and not post.is_premium and points.state == ReviewState.MACHINE_DRAFT:
+        return list(points.points)
+    return []
+
+
+def post_key_points_are_machine_drafts(*, post: Post, language: str) -> bool:
+    points = _key_points_of(post, language)
+    return points is not None and not points.published_points and bool(post_key_points(post=post, language=language))
+
+
+_POINT_END = re.compile(r"[.!?。！？…]$")  # noqa: RUF001 - Chinese punctuation
+
+
+def join_points(points: Iterable[str], language: str) -> str:
+    """Key points as one paragraph (each a sentence), for a description or an e-mail."""
+    cjk = language.startswith("zh")
+    sentences = []
+    for point in points:
+        point = point.strip()
+        if point:
+            sentences.append(point if _POINT_END.search(point) else point + ("。" if cjk else "."))
+    return ("" if cjk else " ").join(sentences)
+
+
+def post_summary_text(*, post: Post, language: str) -> str:
+    """The summary to show for `post` in `language` where a summary is wanted (meta and Open Graph
+    descriptions, JSON-LD `abstract`, feeds, newsletter e-mails): the editor's summary in that
+    language, else its reviewed key points; else the same from the post's source language, as pages
+    fall back. "" when there is none: callers must not fall back to a premium body.
+
+    Only public text: an unreviewed machine summary is never returned (whatever AI_SHOW_MACHINE_DRAFTS
+    says), so a premium body never leaks through it.
+    """
+    for code in dict.fromkeys([language, post.source_language]):
+        written = (getattr(post, f"summary_{lang_suffix(code)}", "") or "").strip()
+        if written:
+            return written
+        points = _key_points_of(post, code)
+        if points is not None and points.published_points:
+            return join_points(points.published_points, code)
+    return ""
+
+
+def aijob_list(*, post: Post | None = None) -> QuerySet[Any]:
+    """AI jobs, newest first, with their post and requester (the admin and the API)."""
+    qs = AIJob.objects.select_related("post", "requested_by").order_by("-created_at", "-id")
+    return qs.filter(post=post) if post is not None else qs

@@ -10,3 +10,13 @@ def scheduled_posts_flip() -> int:
     Readers already see a due scheduled post without it; this only keeps the stored status tidy.
     """
     return services.scheduled_posts_flip()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def aijob_run_task(job_id: int) -> None:
+    """Run one AI job (translation, key points; narration registers its runner). Takes the job's id.
+
+    `acks_late` + `reject_on_worker_lost`: a worker killed mid-job leaves the message to be delivered
+    again, and the job (still "running") is claimed again; a finished job is never run twice.
+    """
+    services.aijob_run(job_id=job_id)
