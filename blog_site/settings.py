@@ -622,3 +622,9 @@ AI_TRANSLATE_CONCURRENCY = env.int("AI_TRANSLATE_CONCURRENCY", default=3)  # req
 AI_SUMMARY_MAX_CHARS = env.int("AI_SUMMARY_MAX_CHARS", default=20000)  # of a body read to write its key points
 AI_SHOW_MACHINE_DRAFTS = env.bool("AI_SHOW_MACHINE_DRAFTS", default=False)  # unreviewed, with a notice
 AI_TRANSLATE_ON_PUBLISH = env.bool("AI_TRANSLATE_ON_PUBLISH", default=False)
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "TranslationFieldStateEnum": "apps.blog.selectors.TRANSLATION_FIELD_STATES",
+        "ReviewStateEnum": "apps.blog.models.ReviewState",
+    }
+)

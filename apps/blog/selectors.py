@@ -29,6 +29,7 @@ from .models import (
     TranslationDraft,
     lang_suffix,
 )
+from .rendering import plain_text
 
 # Columns a list never shows: every language's Markdown source, rendered body and TOC.
 _HEAVY = ("body", "body_html", "toc_html")
@@ -598,7 +599,7 @@ def glossary_for(*, source: str, target: str) -> list[tuple[str, str]]:
 def machine_draft_overlay(*, post: Post, language: str) -> dict[str, str]:
     """Pending machine drafts standing in for fields missing in `language` ({field: text}); for the
     reader page only, and only with `AI_SHOW_MACHINE_DRAFTS` (with an "automatically translated" notice)."""
-    if not settings.AI_SHOW_MACHINE_DRAFTS or language == post.source_language:
+    if language == post.source_language:
         return {}
     suffix = lang_suffix(language)
     overlay = {}
@@ -614,22 +615,72 @@ def _key_points_of(post: Post, language: str) -> Any:
     return next((k for k in post.key_points.all() if k.language == language), None)
 
 
-def post_key_points(*, post: Post, language: str) -> list[str]:
-    """The key points readers see in `language`: the reviewed ones. With `AI_SHOW_MACHINE_DRAFTS`, a
-    pending machine draft stands in for a free post without reviewed points (never for a premium one)."""
+def post_key_points(*, post: Post, language: str, machine_drafts: bool = False) -> list[str]:
+    """The key points readers see in `language`: the reviewed ones. With `machine_drafts` (the post
+    page passes `AI_SHOW_MACHINE_DRAFTS`), a pending machine draft stands in for a free post without
+    reviewed points (never for a premium one: it may quote the locked body)."""
     points = _key_points_of(post, language)
     if points is None:
         return []
     if points.published_points:
         return list(points.published_points)
-    if settings.AI_SHOW_MACHINE_DRAFTS and not post.is_premium and points.state == ReviewState.MACHINE_DRAFT:
+    if machine_drafts and not post.is_premium and points.state == ReviewState.MACHINE_DRAFT:
         return list(points.points)
     return []
 
 
 def post_key_points_are_machine_drafts(*, post: Post, language: str) -> bool:
+    """Whether the points `post_key_points(machine_drafts=True)` shows are an unreviewed draft."""
     points = _key_points_of(post, language)
-    return points is not None and not points.published_points and bool(post_key_points(post=post, language=language))
+    return points is not None and not points.published_points and bool(points.points)
+
+
+@dataclass(frozen=True)
+class KeyPointsState:
+    """A language's key points as an editor sees them; `state` as for fields (missing, machine_draft,
+    reviewed, stale: the body changed since they were written)."""
+
+    language: str
+    state: str
+    record: Any = None
+    text_language: str = ""
+
+
+def _summary_source_text(html: str) -> str:
+    """The prose of a rendered body: code, tables and headings dropped, one block per line."""
+    html = re.sub(r"<(pre|table|h[1-6]|figure)\b.*?</\1>", " ", html, flags=re.S | re.I)
+    html = re.sub(r"</(?:p|li|blockquote|div|dd|dt)>|<br\s*/?>", "\n", html, flags=re.I)
+    return plain_text(html).strip()
+
+
+def key_points_text(*, post: Post, language: str) -> tuple[str, str]:
+    """(language of the text, the text) key points in `language` are read from: the post's body in
+    that language when it has one, else in its source language."""
+    for code in dict.fromkeys([language, post.source_language]):
+        text = _summary_source_text(getattr(post, f"body_html_{lang_suffix(code)}") or "")
+        if text:
+            return code, text[: settings.AI_SUMMARY_MAX_CHARS]
+    return language, ""
+
+
+def key_points_states(*, post: Post) -> list[KeyPointsState]:
+    """Every language's key points of `post` (one query, plus rendering nothing: bodies are stored rendered)."""
+    records = {k.language: k for k in post.key_points.all()}
+    states = []
+    for code in LANGUAGE_CODES:
+        text_language, text = key_points_text(post=post, language=code)
+        now = text_hash(text)
+        record = records.get(code)
+        if record is None:
+            state = "missing"
+        elif record.state == ReviewState.MACHINE_DRAFT:
+            state = "stale" if record.source_hash != now else "machine_draft"
+        elif record.published_points:
+            state = "stale" if record.published_hash != now else "reviewed"
+        else:
+            state = "missing"
+        states.append(KeyPointsState(language=code, state=state, record=record, text_language=text_language))
+    return states
 
 
 _POINT_END = re.compile(r"[.!?。！？…]$")  # noqa: RUF001 - Chinese punctuation

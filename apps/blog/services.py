@@ -828,30 +828,11 @@ def translation_drafts_accept_pending(*, post: Post, by: Any, language: str | No
 # --- key points ---
 
 
-def _summary_source_text(html: str) -> str:
-    """The prose of a rendered body: code, tables and headings dropped, one block per line."""
-    from .rendering import plain_text
-
-    html = re.sub(r"<(pre|table|h[1-6]|figure)\b.*?</\1>", " ", html, flags=re.S | re.I)
-    html = re.sub(r"</(?:p|li|blockquote|div|dd|dt)>|<br\s*/?>", "\n", html, flags=re.I)
-    return plain_text(html).strip()
-
-
-def key_points_text(*, post: Post, language: str) -> tuple[str, str]:
-    """(language of the text, the text) key points in `language` are read from: the post's body in
-    that language when it has one, else in its source language."""
-    for code in dict.fromkeys([language, post.source_language]):
-        text = _summary_source_text(getattr(post, f"body_html_{lang_suffix(code)}") or "")
-        if text:
-            return code, text[: settings.AI_SUMMARY_MAX_CHARS]
-    return language, ""
-
-
 def key_points_request(*, post: Post, by: Any, language: str | None = None, force: bool = False) -> AIJob:
     """Queue key points of `post` in `language` (default: its source language); `force` writes them
     again even when the body has not changed since the last ones."""
     language = _language_choice(post, language, default=post.source_language)
-    text_language, text = key_points_text(post=post, language=language)
+    text_language, text = selectors.key_points_text(post=post, language=language)
     if not text:
         raise ValidationError(_("The post has no body to read key points from."), code="no_body")
     if text_language != language:
@@ -874,7 +855,7 @@ def key_points_request(*, post: Post, by: Any, language: str | None = None, forc
 def _key_points_run(job: AIJob) -> AIRunResult:
     assistant = get_assistant()
     post = Post.objects.get(pk=job.post_id)
-    text_language, text = key_points_text(post=post, language=job.language)
+    text_language, text = selectors.key_points_text(post=post, language=job.language)
     if not text:
         raise AssistantError(_("The post has no body to read key points from."))
     digest = selectors.text_hash(text)
