@@ -6,7 +6,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
