@@ -112,7 +112,7 @@ def key_points_prompt(*, language: str, source_language: str) -> str:
             f"Source language: {source_name}",
             f"Target language: {target_name}",
             f"Read the article the user sends (written in {source_name}) and write its "
-            f"{KEY_POINTS_MIN} to {KEY_POINTS_MAX} key points in {target_name}.",
+            f"{KEY_POINTS_MIN} to {KEY_POINTS_MAX} key points in {target_name}. Its first line is its title.",
             '- One point per line, each line starting with "- ".',
             "- Each point is one plain sentence of at most 30 words; no Markdown, no numbering, nothing else.",
         ]
@@ -167,7 +167,7 @@ class QwenAssistant:
         if not self.api_key:
             return LocalAssistant().key_points(text, language=language, source_language=source_language)
         system = key_points_prompt(language=language, source_language=source_language)
-        article = f"# {title}\n\n{text}" if title else text
+        article = f"Title: {title}\n\n{text}" if title else text
         answer = self.complete([{"role": "system", "content": system}, {"role": "user", "content": article}])
         points = parse_points(answer.text)
         if not points:

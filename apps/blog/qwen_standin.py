@@ -89,6 +89,7 @@ def key_points(system: str, text: str) -> str:
     """What the stand-in answers to a key-points request."""
     from .extractive import key_points as pick
 
+    text = re.sub(r"\ATitle: [^\n]*\n", "", text)  # the article's title line is not a point
     points = pick(text) or [text.strip()[:120]]
     if _field(system, "Target language") != _field(system, "Source language"):
         if _field(system, "Target language") == "English":
