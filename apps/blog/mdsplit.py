@@ -399,17 +399,14 @@ def _line_starts(inner: str, placeholders: Placeholders) -> str:
     """Structural placeholders (list markers, heading marks, indentation) back at the start of a line."""
 
     def fix(match: re.Match) -> str:
-        number = int(match.group(1))
+        spaces, token, number = match.group(1), match.group(2), int(match.group(3))
         if number not in placeholders.structural:
             return match.group(0)
-        before = inner[: match.start()]
-        if match.start() == 0 or before.endswith("\n"):
-            return match.group(0)
-        return "\n" + match.group(0)
+        at_line_start = match.start() == 0 or inner[match.start() - 1] == "\n"
+        # Spaces the model put before a line's structure would shift it (e.g. into a code block).
+        return token if at_line_start else "\n" + token
 
-    fixed = re.sub(r"<x(\d+)/>", fix, inner)
-    # Spaces the model put before a line's structure would shift it (e.g. into a code block).
-    return re.sub(r"\n[ \t]+(?=<x\d+/>)", "\n", fixed).strip(" \t")
+    return re.sub(r"([ \t]*)(<x(\d+)/>)", fix, inner).strip(" \t")
 
 
 def read_chunk(translated: str, units: list[Unit], placeholders: Placeholders) -> dict[int, str]:
