@@ -399,7 +399,7 @@ def _line_starts(inner: str, placeholders: Placeholders) -> str:
     """Structural placeholders (list markers, heading marks, indentation) back at the start of a line."""
 
     def fix(match: re.Match) -> str:
-        spaces, token, number = match.group(1), match.group(2), int(match.group(3))
+        token, number = match.group(2), int(match.group(3))
         if number not in placeholders.structural:
             return match.group(0)
         at_line_start = match.start() == 0 or inner[match.start() - 1] == "\n"

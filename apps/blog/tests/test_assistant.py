@@ -1,6 +1,8 @@
 """Translation and key points through the real `dashscope` SDK, talking to a local DashScope stand-in
 (`qwen` fixture, apps/blog/qwen_standin.py) that answers in DashScope's shape and fails on demand."""
 
+# ruff: noqa: RUF001 - Chinese text has Chinese punctuation
+
 import re
 
 import pytest

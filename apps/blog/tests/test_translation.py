@@ -56,7 +56,7 @@ def test_fields_start_missing_and_a_translation_makes_machine_drafts(
     _translate(post, editor, django_capture_on_commit_callbacks)
     assert _states(post) == {"title": "machine_draft", "body": "machine_draft"}
     post.refresh_from_db()
-    assert post.title_en == "" and post.body_en == ""  # the reader fields are untouched
+    assert (post.title_en, post.body_en) == ("", "")  # the reader fields are untouched
 
 
 def test_machine_drafts_are_shown_to_no_reader_anywhere(
@@ -237,7 +237,8 @@ def test_the_task_is_idempotent_and_survives_a_worker_that_died_mid_job(qwen, po
     requests = len(qwen.requests)
     tasks.aijob_run_task(job.pk)  # delivered once more: a finished job is left alone
     assert len(qwen.requests) == requests
-    assert tasks.aijob_run_task.acks_late and tasks.aijob_run_task.reject_on_worker_lost
+    assert tasks.aijob_run_task.acks_late
+    assert tasks.aijob_run_task.reject_on_worker_lost
 
 
 def test_a_job_of_a_kind_nobody_runs_fails_visibly(post):
