@@ -585,7 +585,9 @@ def post_translations_data(post: Post) -> dict[str, Any]:
 
 
 class DraftReviewSerializer(serializers.Serializer):
-    draft = serializers.IntegerField(help_text=_("The id of one of the post's drafts (see GET translations)."))
+    draft = serializers.IntegerField(
+        min_value=1, max_value=2**63 - 1, help_text=_("The id of one of the post's drafts (see GET translations).")
+    )
     decision = serializers.ChoiceField(choices=("accept", "reject"))
     text = serializers.CharField(
         required=False, allow_blank=True, trim_whitespace=False, help_text=_("Accept this text instead of the draft's.")
