@@ -613,9 +613,8 @@ QWEN_API_BASE_URL = env.str("QWEN_API_BASE_URL", default="")
 QWEN_API_MAX_RETRIES = env.int("QWEN_API_MAX_RETRIES", default=3)  # per request, on 429, 5xx and timeouts only
 QWEN_API_RETRY_BACKOFF = env.float("QWEN_API_RETRY_BACKOFF", default=2.0)  # seconds, doubled at each retry
 QWEN_API_TIMEOUT = env.float("QWEN_API_TIMEOUT", default=120.0)  # seconds per request
-AI_ASSISTANT_CLASS = env.str(
-    "AI_ASSISTANT_CLASS",
-    default="apps.blog.assistant.QwenAssistant" if QWEN_API_KEY else "apps.blog.assistant.LocalAssistant",
+AI_ASSISTANT_CLASS = env.str("AI_ASSISTANT_CLASS", default="") or (
+    "apps.blog.assistant.QwenAssistant" if QWEN_API_KEY else "apps.blog.assistant.LocalAssistant"
 )
 AI_TRANSLATE_CHUNK_CHARS = env.int("AI_TRANSLATE_CHUNK_CHARS", default=3000)  # characters sent per request
 AI_TRANSLATE_CONCURRENCY = env.int("AI_TRANSLATE_CONCURRENCY", default=3)  # requests in flight per job
