@@ -13,7 +13,10 @@ from .test_admin_browser import ARGS, CHROMIUM
 
 pytestmark = pytest.mark.skipif(shutil.which("chromium") is None, reason="needs Debian's chromium")
 
-BODY = "向量数据库用来存储嵌入向量，以便快速找到相似的内容。嵌入向量是模型生成的一串数字。\n\n## 原理\n\n搜索时返回最近的邻居。\n"  # noqa: RUF001
+BODY = (
+    "向量数据库用来存储嵌入向量，以便快速找到相似的内容。嵌入向量是模型生成的一串数字。\n\n"  # noqa: RUF001
+    "## 原理\n\n搜索时返回最近的邻居。\n"
+)
 
 
 @pytest.mark.django_db(transaction=True)
