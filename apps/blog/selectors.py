@@ -117,7 +117,8 @@ def post_list_visible(*, user: Any) -> QuerySet[Post]:
 
 def post_get_visible(*, slug: str, user: Any) -> Post | None:
     """The post page's post, its cover's renditions loaded for `{% picture %}`."""
-    return post_list_visible(user=user).filter(slug=slug).prefetch_related("cover__renditions").first()
+    # Key points: one query for the page's description, JSON-LD abstract and key points box.
+    return post_list_visible(user=user).filter(slug=slug).prefetch_related("cover__renditions", "key_points").first()
 
 
 def post_prev_next(*, post: Post) -> tuple[Post | None, Post | None]:
@@ -405,7 +406,7 @@ def post_list_for_sitemap() -> QuerySet[Post]:
 
 def post_with_relations(*, pk: int) -> Post:
     """Any post (whatever its status) with what its page shows; for preview links."""
-    return _with_relations(Post.objects.filter(pk=pk)).prefetch_related("cover__renditions").get()
+    return _with_relations(Post.objects.filter(pk=pk)).prefetch_related("cover__renditions", "key_points").get()
 
 
 def post_list_cards(*, with_cover: bool = False, **filters: Any) -> QuerySet[Post]:
