@@ -36,3 +36,19 @@ def test_the_flip_task_runs_through_a_real_worker(celery_worker_on_redis):
 def test_the_flip_task_is_on_the_beat_schedule(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["blog-scheduled-posts-flip"]
     assert entry["task"] == scheduled_posts_flip.name
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_a_translation_job_travels_through_redis_to_a_real_worker(celery_worker_on_redis, qwen, editor):
+    from apps.blog import services
+    from apps.blog.models import AIJob, TranslationDraft
+
+    post = PostFactory(source_language="zh-hans", title_zh_hans="向量数据库", title_en="", body_en="", summary_en="")
+    job = services.translation_request(post=post, by=editor, language="en")  # queued on commit, to Redis
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and AIJob.objects.get(pk=job.pk).status in AIJob.ACTIVE:
+        time.sleep(0.1)
+    job.refresh_from_db()
+    assert job.status == AIJob.Status.DONE, job.error
+    assert TranslationDraft.objects.get(post=post, field="title").text == "Xiang liang shu ju ku"
