@@ -188,7 +188,8 @@ class PostAIAdminMixin:
         )
 
     def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None) -> Any:
-        post = Post.objects.filter(pk=object_id).only("pk", "source_language").first() if object_id.isdigit() else None
+        pk = parse_whole_number(str(object_id))
+        post = Post.objects.filter(pk=pk).only("pk", "source_language").first() if pk else None
         if post is not None:
             extra_context = {
                 **(extra_context or {}),

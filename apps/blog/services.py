@@ -793,7 +793,7 @@ def translation_drafts_accept(
             post_data.setdefault(draft.post_id, {})[column] = text
         else:
             setattr(target, column, text)
-            target.save(update_fields=[column, "updated_at"])
+            target.save()  # a whole save: modeltranslation keeps the default-language column in step
         draft.text = text
     for post_id, data in post_data.items():
         post = Post.objects.select_for_update().get(pk=post_id)

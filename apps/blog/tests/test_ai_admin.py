@@ -192,3 +192,13 @@ def test_glossary_terms_are_edited_in_the_admin_with_their_rules(editor_client):
     assert "Choose two different languages." in same.content.decode()
     assert GlossaryTerm.objects.count() == 1
     assert Post.objects.count() == 0
+
+
+def test_odd_post_ids_in_admin_urls_are_never_a_500(editor_client):
+    for path in ("/admin/blog/post/²/change/", "/admin/blog/post/99999999999999999999999/change/"):
+        response = editor_client.get(path)
+        assert response.status_code == 302, path  # Django's own "no such post" redirect
+        assert response["Location"] == "/admin/"
+    huge = "99999999999999999999999"
+    assert editor_client.get(f"/admin/blog/post/{huge}/translations/").status_code == 404
+    assert editor_client.get(f"/admin/blog/post/{huge}/translations/jobs/").status_code == 404
