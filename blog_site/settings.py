@@ -621,6 +621,10 @@ AI_TRANSLATE_CONCURRENCY = env.int("AI_TRANSLATE_CONCURRENCY", default=3)  # req
 AI_SUMMARY_MAX_CHARS = env.int("AI_SUMMARY_MAX_CHARS", default=20000)  # of a body read to write its key points
 AI_SHOW_MACHINE_DRAFTS = env.bool("AI_SHOW_MACHINE_DRAFTS", default=False)  # unreviewed, with a notice
 AI_TRANSLATE_ON_PUBLISH = env.bool("AI_TRANSLATE_ON_PUBLISH", default=False)
+# A job that failed on a retryable provider error runs again after this many seconds (doubled each
+# time), up to AI_JOB_MAX_ATTEMPTS runs in all (with a broker; without one, editors retry by hand).
+AI_JOB_MAX_ATTEMPTS = env.int("AI_JOB_MAX_ATTEMPTS", default=3)
+AI_JOB_RETRY_DELAY = env.float("AI_JOB_RETRY_DELAY", default=60.0)
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
     {
         "TranslationFieldStateEnum": "apps.blog.selectors.TRANSLATION_FIELD_STATES",

@@ -477,13 +477,28 @@ def aijob_run(*, job_id: int) -> AIJob | None:
         result = runner(job)
     except AssistantError as exc:
         logger.warning("AI job %s (%s) failed: %s", job.pk, job.kind, exc)
-        return aijob_fail(job=job, error=str(exc), provider=exc.provider)
+        job = aijob_fail(job=job, error=str(exc), provider=exc.provider)
+        job.retryable = exc.retryable  # the task queues it again later (`aijob_retry_later`)
+        return job
     except (ValidationError, Post.DoesNotExist) as exc:
         return aijob_fail(job=job, error=" ".join(getattr(exc, "messages", [str(exc)])))
     except Exception as exc:
         logger.exception("AI job %s (%s) crashed", job.pk, job.kind)
         return aijob_fail(job=job, error=_("Internal error (%(error)s); see the logs.") % {"error": type(exc).__name__})
     return aijob_finish(job=job, provider=result.provider, model_name=result.model_name, tokens_used=result.tokens)
+
+
+def aijob_retry_later(*, job: AIJob) -> float | None:
+    """After a failure the provider may get over (rate limited, down, slow), put the job back in the
+    queue and return in how many seconds to run it again (`AI_JOB_RETRY_DELAY`, doubled per attempt);
+    None when it should stay failed: a permanent error, `AI_JOB_MAX_ATTEMPTS` reached, or tasks running
+    in-process (no broker: an immediate rerun would only block the request; retry by hand)."""
+    if not getattr(job, "retryable", False) or job.status != AIJob.Status.FAILED:
+        return None
+    if job.attempts >= settings.AI_JOB_MAX_ATTEMPTS or settings.CELERY_TASK_ALWAYS_EAGER:
+        return None
+    aijob_retry(job=job)
+    return settings.AI_JOB_RETRY_DELAY * 2 ** (job.attempts - 1)
 
 
 def aijob_requeue(*, job: AIJob, by: Any = None) -> AIJob:

@@ -17,6 +17,11 @@ def aijob_run_task(job_id: int) -> None:
     """Run one AI job (translation, key points; narration registers its runner). Takes the job's id.
 
     `acks_late` + `reject_on_worker_lost`: a worker killed mid-job leaves the message to be delivered
-    again, and the job (still "running") is claimed again; a finished job is never run twice.
+    again, and the job (still "running") is claimed again; a finished job is never run twice. A job that
+    failed on a retryable provider error (each request was already retried) is run again later, up to
+    `AI_JOB_MAX_ATTEMPTS` runs.
     """
-    services.aijob_run(job_id=job_id)
+    job = services.aijob_run(job_id=job_id)
+    delay = services.aijob_retry_later(job=job) if job is not None else None
+    if delay is not None:
+        aijob_run_task.apply_async((job_id,), countdown=delay)
