@@ -193,3 +193,13 @@ def test_the_jobs_list_costs_the_same_queries_for_many_jobs(editor_api, django_a
     with django_assert_max_num_queries(6):
         response = editor_api.get("/api/v1/ai-jobs/")
     assert response.json()["count"] == 30
+
+
+def test_odd_job_ids_and_filters_are_4xx_never_a_500(editor_api):
+    for path in ("/api/v1/ai-jobs/²/", "/api/v1/ai-jobs/99999999999999999999999/", "/api/v1/ai-jobs/0/"):
+        assert editor_api.get(path).status_code == 404, path
+        assert editor_api.post(path + "retry/").status_code == 404, path
+    for params in ({"post": "99999999999999999999"}, {"post": "1.5"}, {"kind": "dance"}, {"language": "fr"}):
+        response = editor_api.get("/api/v1/ai-jobs/", params)
+        assert response.status_code == 400, params
+        assert next(iter(params)) in response.json()["errors"]
