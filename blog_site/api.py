@@ -16,12 +16,13 @@ router.register("users", UserViewSet, basename="user")
 router.register("profiles", ProfileViewSet, basename="profile")
 router.register("auth", AuthViewSet, basename="auth")
 # blog
-from apps.blog.api.viewsets import PostViewSet, ProjectViewSet, SectionViewSet, TagViewSet  # noqa: E402
+from apps.blog.api.viewsets import AIJobViewSet, PostViewSet, ProjectViewSet, SectionViewSet, TagViewSet  # noqa: E402
 
 router.register("posts", PostViewSet, basename="post")
 router.register("sections", SectionViewSet, basename="section")
 router.register("tags", TagViewSet, basename="tag")
 router.register("projects", ProjectViewSet, basename="project")
+router.register("ai-jobs", AIJobViewSet, basename="ai-job")  # translation, key points, narration jobs (editors)
 # community
 from apps.community.api.viewsets import (  # noqa: E402
     BookmarkViewSet,

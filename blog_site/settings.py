@@ -500,6 +500,10 @@ SPECTACULAR_SETTINGS = {
         "SectionTypeEnum": "apps.blog.models.Section.Type",
         "ProjectTypeEnum": "apps.blog.models.Project.Type",
         "TranslationStateEnum": "apps.blog.api.serializers.TRANSLATION_STATES",
+        "AIJobKindEnum": "apps.blog.models.AIJob.Kind",
+        "AIJobStatusEnum": "apps.blog.models.AIJob.Status",
+        "TranslationDraftTargetEnum": ["post", "tag", "section"],
+        "CommentTargetEnum": ["post", "board"],
         # One name for every field choosing among LANGUAGES (source language, preferred language...).
         "LanguageEnum": LANGUAGES,
     },
@@ -682,3 +686,33 @@ if NARRATION_AUDIO_FORMAT not in ("mp3", "opus", "wav"):
 AI_NARRATE_ON_PUBLISH = env.bool("AI_NARRATE_ON_PUBLISH", default=False)
 PODCAST_IMAGE_URL = env.str("PODCAST_IMAGE_URL", default="")  # square, 1400-3000 px; default: static/img/podcast.png
 PODCAST_CATEGORY = env.str("PODCAST_CATEGORY", default="") or "Technology"
+
+# --- blog: AI assistance (translation drafts, key points; apps/blog/assistant.py) ------------------
+# DashScope (Qwen) switches on with QWEN_API_KEY; without it translation is unavailable (and says so)
+# and key points come from the local extractive summarizer.
+QWEN_API_KEY = env.str("QWEN_API_KEY", default="")
+QWEN_MODEL = env.str("QWEN_MODEL", default="qwen-max")
+# Empty: the SDK's default (https://dashscope.aliyuncs.com/api/v1). International accounts use
+# https://dashscope-intl.aliyuncs.com/api/v1; `manage.py qwen_standin` prints a local one.
+QWEN_API_BASE_URL = env.str("QWEN_API_BASE_URL", default="")
+QWEN_API_MAX_RETRIES = env.int("QWEN_API_MAX_RETRIES", default=3)  # per request, on 429, 5xx and timeouts only
+QWEN_API_RETRY_BACKOFF = env.float("QWEN_API_RETRY_BACKOFF", default=2.0)  # seconds, doubled at each retry
+QWEN_API_TIMEOUT = env.float("QWEN_API_TIMEOUT", default=120.0)  # seconds per request
+AI_ASSISTANT_CLASS = env.str("AI_ASSISTANT_CLASS", default="") or (
+    "apps.blog.assistant.QwenAssistant" if QWEN_API_KEY else "apps.blog.assistant.LocalAssistant"
+)
+AI_TRANSLATE_CHUNK_CHARS = env.int("AI_TRANSLATE_CHUNK_CHARS", default=3000)  # characters sent per request
+AI_TRANSLATE_CONCURRENCY = env.int("AI_TRANSLATE_CONCURRENCY", default=3)  # requests in flight per job
+AI_SUMMARY_MAX_CHARS = env.int("AI_SUMMARY_MAX_CHARS", default=20000)  # of a body read to write its key points
+AI_SHOW_MACHINE_DRAFTS = env.bool("AI_SHOW_MACHINE_DRAFTS", default=False)  # unreviewed, with a notice
+AI_TRANSLATE_ON_PUBLISH = env.bool("AI_TRANSLATE_ON_PUBLISH", default=False)
+# A job that failed on a retryable provider error runs again after this many seconds (doubled each
+# time), up to AI_JOB_MAX_ATTEMPTS runs in all (with a broker; without one, editors retry by hand).
+AI_JOB_MAX_ATTEMPTS = env.int("AI_JOB_MAX_ATTEMPTS", default=3)
+AI_JOB_RETRY_DELAY = env.float("AI_JOB_RETRY_DELAY", default=60.0)
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "TranslationFieldStateEnum": "apps.blog.selectors.TRANSLATION_FIELD_STATES",
+        "ReviewStateEnum": "apps.blog.models.ReviewState",
+    }
+)

@@ -4,6 +4,7 @@ revision history with diff and restore), sections, tags, projects, access grants
 Every write goes through `services`, so the admin behaves exactly like the API.
 """
 
+import contextlib
 import copy
 from typing import Any
 
@@ -12,9 +13,10 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import translation
@@ -25,19 +27,26 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin
 
+from apps.core.numbers import parse_whole_number
 from apps.media.errors import SpeechNotConfigured
 
 from . import selectors, services
-from .errors import IllegalTransition
+from .assistant import translation_unavailable_reason
+from .errors import AssistantUnavailable, IllegalTransition
 from .models import (
     LANGUAGE_CODES,
     AccessGrant,
+    AIJob,
+    GlossaryTerm,
+    KeyPoints,
     Post,
     PostRevision,
     PreviewLink,
     Project,
+    ReviewState,
     Section,
     Tag,
+    TranslationDraft,
     lang_suffix,
 )
 from .rendering import render_markdown
@@ -172,7 +181,8 @@ class NarrationAdminMixin:
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None
     ) -> HttpResponse:
-        post = Post.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
+        pk = parse_whole_number(str(object_id))
+        post = Post.objects.filter(pk=pk).first() if pk else None
         if post is not None:
             rows = selectors.post_narration_list_for_editor(post=post)
             for row in rows:
@@ -188,8 +198,316 @@ class NarrationAdminMixin:
         return super().change_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
 
 
+# --- AI assistance on the post admin: translate, review drafts side by side, key points, jobs --------
+
+# Each button names the language it produces, in that language (like a language switcher).
+TRANSLATE_BUTTON_LABELS = {"en": "Translate to English", "zh-hans": "翻译成中文"}
+STATE_LABELS = {
+    "missing": _("Missing"),
+    "machine_draft": _("Machine draft"),
+    "reviewed": _("Reviewed"),
+    "stale": _("Stale"),
+}
+FIELD_LABELS = {
+    "title": _("title"),
+    "summary": _("summary"),
+    "body": _("body (Markdown)"),
+    "seo_title": _("SEO title"),
+    "seo_description": _("SEO description"),
+    "seo_keywords": _("SEO keywords"),
+    "name": _("name"),
+}
+
+
+def _language_name(code: str) -> str:
+    return str(dict(settings.LANGUAGES).get(code, code))
+
+
+class HasDraftsToReviewFilter(admin.SimpleListFilter):
+    title = _("machine drafts")
+    parameter_name = "drafts"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("pending", _("Waiting for review"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Post]) -> QuerySet[Post]:
+        if self.value() == "pending":
+            pending = TranslationDraft.objects.filter(post=OuterRef("pk"), state=ReviewState.MACHINE_DRAFT)
+            return queryset.filter(Exists(pending))
+        return queryset
+
+
+class PostAIAdminMixin:
+    """The post admin's AI tools. Every write goes through the services, as the API's does."""
+
+    def _ai_targets(self, post: Post) -> list[tuple[str, str]]:
+        return [
+            (code, TRANSLATE_BUTTON_LABELS.get(code, code)) for code in LANGUAGE_CODES if code != post.source_language
+        ]
+
+    @admin.display(description=_("translations and key points"))
+    def ai_overview(self, post: Post) -> str:
+        if not post.pk:
+            return _("Shown after the first save.")
+        return render_to_string(
+            "admin/blog/post/_ai_overview.html",
+            {
+                "post": post,
+                "languages": _states_by_language(post),
+                "key_points": _key_points_rows(post),
+                "unavailable_reason": translation_unavailable_reason(),
+                "review_url": reverse("admin:blog_post_translations", args=[post.pk]),
+            },
+        )
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None) -> Any:
+        pk = parse_whole_number(str(object_id))
+        post = Post.objects.filter(pk=pk).only("pk", "source_language").first() if pk else None
+        if post is not None:
+            extra_context = {
+                **(extra_context or {}),
+                "ai_targets": self._ai_targets(post),
+                "ai_unavailable_reason": translation_unavailable_reason(),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
+
+    # --- changelist actions ---
+
+    def _ai_each(self, request: HttpRequest, queryset: QuerySet[Post], request_job: Any, done: str) -> None:
+        queued, refused = 0, []
+        for post in queryset:
+            try:
+                if request_job(post):
+                    queued += 1
+            except AssistantUnavailable as exc:
+                self.message_user(request, str(exc), messages.ERROR)  # type: ignore[attr-defined]
+                return
+            except ValidationError as exc:
+                refused.append(f"{post}: {' '.join(exc.messages)}")
+        message = ngettext("%(n)d post: %(done)s.", "%(n)d posts: %(done)s.", queued) % {"n": queued, "done": done}
+        self.message_user(request, message)  # type: ignore[attr-defined]
+        for line in refused:
+            self.message_user(request, line, messages.WARNING)  # type: ignore[attr-defined]
+
+    @admin.action(description=_("Translate selected posts into their other language"), permissions=["change"])
+    def translate_selected(self, request: HttpRequest, queryset: QuerySet[Post]) -> None:
+        self._ai_each(
+            request,
+            queryset,
+            lambda post: services.translation_request(post=post, by=request.user),
+            _("translation queued (drafts wait for review)"),
+        )
+
+    @admin.action(description=_("Regenerate stale translations of selected posts"), permissions=["change"])
+    def regenerate_stale_selected(self, request: HttpRequest, queryset: QuerySet[Post]) -> None:
+        def stale(post: Post) -> bool:
+            states = [*selectors.translation_states(post=post), *selectors.translation_name_states(post=post)]
+            languages = {state.language for state in states if state.state == "stale"}
+            for language in languages:
+                services.translation_request(post=post, by=request.user, language=language, only_stale=True)
+            return bool(languages)
+
+        self._ai_each(request, queryset, stale, _("stale translations queued again"))
+
+    @admin.action(description=_("Write key points of selected posts"), permissions=["change"])
+    def key_points_selected(self, request: HttpRequest, queryset: QuerySet[Post]) -> None:
+        def write(post: Post) -> bool:
+            services.key_points_request(post=post, by=request.user)
+            for code in LANGUAGE_CODES:
+                if code != post.source_language:
+                    # Skipped when there is no text in that language yet and no model to write from the other.
+                    with contextlib.suppress(AssistantUnavailable, ValidationError):
+                        services.key_points_request(post=post, by=request.user, language=code)
+            return True
+
+        self._ai_each(request, queryset, write, _("key points queued (they wait for review)"))
+
+    # --- the review page ---
+
+    def get_urls(self) -> list[Any]:
+        view = self.admin_site.admin_view  # type: ignore[attr-defined]
+        return [
+            path("<int:object_id>/translations/", view(self.translations_view), name="blog_post_translations"),
+            path("<int:object_id>/translations/jobs/", view(self.ai_jobs_view), name="blog_post_ai_jobs"),
+            *super().get_urls(),  # type: ignore[misc]
+        ]
+
+    def ai_jobs_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """The post's recent AI jobs as JSON, for the review page's progress display."""
+        post = self._post_or_403(request, object_id)  # type: ignore[attr-defined]
+        jobs = list(selectors.aijob_list(post=post)[:10])
+        return JsonResponse(
+            {
+                "active": any(job.status in AIJob.ACTIVE for job in jobs),
+                "jobs": [
+                    {
+                        "id": job.pk,
+                        "status": job.status,
+                        "status_label": str(job.get_status_display()),
+                        "progress": job.progress,
+                        "error": job.error,
+                    }
+                    for job in jobs
+                ],
+            }
+        )
+
+    def translations_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """Side by side: the source | the draft (editable) | accept or reject, per field and language;
+        key points per language; the post's AI jobs. POSTs act through the services."""
+        post = self._post_or_403(request, object_id)  # type: ignore[attr-defined]
+        edited: dict[int, str] = {}
+        edited_points: dict[str, str] = {}
+        errors: dict[str, list[str]] = {}
+        if request.method == "POST":
+            outcome = self._translations_post(request, post, edited, edited_points, errors)
+            if outcome is not None:
+                return outcome
+            post = Post.objects.get(pk=post.pk)
+        jobs = list(selectors.aijob_list(post=post)[:10])
+        context = {
+            **self.admin_site.each_context(request),  # type: ignore[attr-defined]
+            "opts": self.opts,  # type: ignore[attr-defined]
+            "original": post,
+            "title": _("Translations of “%(post)s”") % {"post": post},
+            "languages": _states_by_language(post, edited=edited, errors=errors),
+            "key_points": _key_points_rows(post, edited=edited_points),
+            "targets": self._ai_targets(post),
+            "source_name": _language_name(post.source_language),
+            "unavailable_reason": translation_unavailable_reason(),
+            "jobs": jobs,
+            "active_jobs": any(job.status in AIJob.ACTIVE for job in jobs),
+            "errors": errors,
+            "page_errors": [m for key, found in errors.items() if not key.startswith("draft-") for m in found],
+        }
+        return TemplateResponse(request, "admin/blog/post/translations.html", context, status=400 if errors else 200)
+
+    def _translations_post(
+        self,
+        request: HttpRequest,
+        post: Post,
+        edited: dict[int, str],
+        edited_points: dict[str, str],
+        errors: dict[str, list[str]],
+    ) -> HttpResponse | None:
+        action = request.POST.get("action", "")
+        language = request.POST.get("language") or None
+        here = reverse("admin:blog_post_translations", args=[post.pk])
+        try:
+            if action in ("accept", "reject"):
+                draft_id = parse_whole_number(request.POST.get("draft", ""))
+                draft = selectors.translation_drafts_for_post(post=post).filter(pk=draft_id or 0).first()
+                if draft is None:
+                    raise Http404(_("This post has no such draft."))
+                if action == "accept":
+                    text = request.POST.get("text")
+                    if text is not None:
+                        text = text.replace("\r\n", "\n")
+                        edited[draft.pk] = text
+                    services.translation_draft_accept(draft=draft, by=request.user, text=text)
+                    done = _("Accepted: readers now see this translation.")
+                else:
+                    services.translation_draft_reject(draft=draft, by=request.user)
+                    done = _("Draft rejected.")
+            elif action == "accept_all":
+                accepted = services.translation_drafts_accept_pending(post=post, by=request.user, language=language)
+                done = ngettext("%(n)d draft accepted.", "%(n)d drafts accepted.", len(accepted)) % {"n": len(accepted)}
+            elif action == "translate":
+                only_stale = request.POST.get("only_stale") == "1"
+                job = services.translation_request(post=post, by=request.user, language=language, only_stale=only_stale)
+                done = _job_message(job)
+            elif action == "key_points":
+                job = services.key_points_request(
+                    post=post, by=request.user, language=language, force=request.POST.get("force") == "1"
+                )
+                done = _job_message(job)
+            elif action in ("points_accept", "points_reject"):
+                record = KeyPoints.objects.filter(post=post, language=language or "").first()
+                if record is None:
+                    raise Http404(_("No key points in this language yet."))
+                if action == "points_accept":
+                    lines = request.POST.get("points", "").splitlines()
+                    edited_points[record.language] = "\n".join(lines)
+                    services.key_points_accept(key_points=record, by=request.user, points=lines)
+                    done = _("Key points published.")
+                else:
+                    services.key_points_reject(key_points=record, by=request.user)
+                    done = _("Key points rejected.")
+            elif action == "retry":
+                job_id = parse_whole_number(request.POST.get("job", ""))
+                job = get_object_or_404(AIJob, pk=job_id or 0, post=post)
+                done = _job_message(services.aijob_requeue(job=job, by=request.user))
+            else:
+                return HttpResponseBadRequest(_("Unknown action."))
+        except AssistantUnavailable as exc:
+            self.message_user(request, str(exc), messages.ERROR)  # type: ignore[attr-defined]
+            return HttpResponseRedirect(here)
+        except ValidationError as exc:
+            key = f"draft-{request.POST.get('draft')}" if action == "accept" else action
+            errors[key] = exc.messages
+            return None
+        self.message_user(request, done, messages.SUCCESS)  # type: ignore[attr-defined]
+        return HttpResponseRedirect(here)
+
+
+def _job_message(job: AIJob) -> str:
+    job.refresh_from_db()
+    values = {"kind": job.get_kind_display(), "language": _language_name(job.language), "id": job.pk}
+    if job.status == AIJob.Status.DONE:
+        return _("%(kind)s (%(language)s) done: review the drafts below (job %(id)s).") % values
+    if job.status == AIJob.Status.FAILED:
+        return _("%(kind)s (%(language)s) failed: %(error)s") % {**values, "error": job.error}
+    return _("%(kind)s (%(language)s) queued as job %(id)s; this page shows its progress.") % values
+
+
+def _states_by_language(
+    post: Post, *, edited: dict[int, str] | None = None, errors: dict[str, list[str]] | None = None
+) -> list[dict[str, Any]]:
+    """[{code, name, rows: [{state, label, text…}]}] for every target language of `post`."""
+    edited, errors = edited or {}, errors or {}
+    languages = []
+    states = [*selectors.translation_states(post=post), *selectors.translation_name_states(post=post)]
+    for code in LANGUAGE_CODES:
+        if code == post.source_language:
+            continue
+        rows = []
+        for state in (s for s in states if s.language == code):
+            draft = state.pending_draft
+            rows.append(
+                {
+                    "state": state,
+                    "state_label": STATE_LABELS[state.state],
+                    "label": FIELD_LABELS.get(state.field, state.field) if state.target == "post" else state.label,
+                    "draft": draft,
+                    "draft_text": edited.get(draft.pk, draft.text) if draft else "",
+                    "errors": errors.get(f"draft-{draft.pk}", []) if draft else [],
+                    "rows": 18 if state.field == "body" else 3,
+                    "anchor": f"{state.target}-{state.target_id}-{state.field}-{code}",
+                }
+            )
+        counts = {name: sum(1 for r in rows if r["state"].state == name) for name in STATE_LABELS}
+        languages.append({"code": code, "name": _language_name(code), "rows": rows, "counts": counts})
+    return languages
+
+
+def _key_points_rows(post: Post, *, edited: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    edited = edited or {}
+    return [
+        {
+            "language": item.language,
+            "name": _language_name(item.language),
+            "state": item.state,
+            "state_label": STATE_LABELS[item.state],
+            "record": item.record,
+            "draft_text": edited.get(item.language) or ("\n".join(item.record.points) if item.record else ""),
+            "pending": item.record is not None and item.record.state == ReviewState.MACHINE_DRAFT,
+        }
+        for item in selectors.key_points_states(post=post)
+    ]
+
+
 @admin.register(Post)
-class PostAdmin(NarrationAdminMixin, TabbedTranslationAdmin):
+class PostAdmin(NarrationAdminMixin, PostAIAdminMixin, TabbedTranslationAdmin):
     form = PostAdminForm
     action_form = ScheduleActionForm
     change_form_template = "admin/blog/post/change_form.html"
@@ -205,12 +523,19 @@ class PostAdmin(NarrationAdminMixin, TabbedTranslationAdmin):
     )
     list_display_links = ("title",)
     list_select_related = ("section", "author")
-    list_filter = ("status", "section", LanguageCompletenessFilter, "is_featured", "is_premium")
+    list_filter = (
+        "status",
+        "section",
+        LanguageCompletenessFilter,
+        HasDraftsToReviewFilter,
+        "is_featured",
+        "is_premium",
+    )
     search_fields = ("title_en", "title_zh_hans", "summary_en", "summary_zh_hans", "slug")
     date_hierarchy = "published_at"
     autocomplete_fields = ("tags", "author", "section")
     raw_id_fields = ("cover",)
-    readonly_fields = ("rendered_preview", "reading_times", "created_at", "updated_at")
+    readonly_fields = ("rendered_preview", "reading_times", "ai_overview", "created_at", "updated_at")
     actions = (
         "publish",
         "unpublish",
@@ -219,6 +544,9 @@ class PostAdmin(NarrationAdminMixin, TabbedTranslationAdmin):
         "feature",
         "unfeature",
         *NarrationAdminMixin.narration_actions,
+        "translate_selected",
+        "regenerate_stale_selected",
+        "key_points_selected",
     )
     list_per_page = 50
     fieldsets = (
@@ -226,6 +554,7 @@ class PostAdmin(NarrationAdminMixin, TabbedTranslationAdmin):
         (_("Preview"), {"fields": ("rendered_preview", "reading_times")}),
         (_("Publishing"), {"fields": ("status", "published_at", "section", "tags", "author", "cover")}),
         (_("Flags"), {"fields": ("is_featured", "is_premium")}),
+        (_("Translations and key points"), {"fields": ("ai_overview",)}),
         (_("SEO"), {"classes": ("collapse",), "fields": ("seo_title", "seo_description", "seo_keywords")}),
         (_("Dates"), {"classes": ("collapse",), "fields": ("created_at", "updated_at")}),
     )
@@ -619,3 +948,146 @@ class PostRevisionAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+# --- AI assistance: jobs, glossary, drafts ---------------------------------------------------------
+
+
+@admin.register(AIJob)
+class AIJobAdmin(admin.ModelAdmin):
+    """Read-only: jobs are made by the translate / key points / narration requests; failed ones can be
+    retried (`aijob_requeue`), whatever their kind."""
+
+    list_display = (
+        "id",
+        "kind",
+        "post",
+        "language",
+        "status",
+        "progress_label",
+        "provider",
+        "model_name",
+        "tokens_used",
+        "attempts",
+        "duration_label",
+        "created_at",
+    )
+    list_display_links = ("id", "kind")
+    list_select_related = ("post",)
+    list_filter = ("status", "kind", "language", "provider")
+    search_fields = ("post__title_en", "post__title_zh_hans", "post__slug", "error")
+    date_hierarchy = "created_at"
+    actions = ("retry",)
+    fields = (
+        "kind",
+        "post",
+        "language",
+        "status",
+        "progress",
+        "error",
+        "provider",
+        "model_name",
+        "tokens_used",
+        "attempts",
+        "options",
+        "requested_by",
+        "created_at",
+        "started_at",
+        "finished_at",
+        "duration_label",
+    )
+    readonly_fields = fields
+    list_per_page = 50
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_retry_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("blog.change_post")
+
+    @admin.display(description=_("progress"), ordering="progress")
+    def progress_label(self, job: AIJob) -> str:
+        return f"{job.progress}%"
+
+    @admin.display(description=_("duration"))
+    def duration_label(self, job: AIJob) -> str:
+        return f"{job.duration.total_seconds():.1f} s" if job.duration is not None else "—"
+
+    @admin.action(description=_("Retry selected failed jobs"), permissions=["retry"])
+    def retry(self, request: HttpRequest, queryset: QuerySet[AIJob]) -> None:
+        retried, skipped = 0, 0
+        for job in queryset:
+            if job.status != AIJob.Status.FAILED:
+                skipped += 1
+                continue
+            services.aijob_requeue(job=job, by=request.user)
+            retried += 1
+        self.message_user(
+            request, ngettext("%(n)d job queued again.", "%(n)d jobs queued again.", retried) % {"n": retried}
+        )
+        if skipped:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(n)d job had not failed and was left alone.",
+                    "%(n)d jobs had not failed and were left alone.",
+                    skipped,
+                )
+                % {"n": skipped},
+                messages.WARNING,
+            )
+
+
+@admin.register(GlossaryTerm)
+class GlossaryTermAdmin(admin.ModelAdmin):
+    """Terms the translator must render one way (sent with every translation request of that direction)."""
+
+    list_display = ("term", "translation", "source_language", "target_language", "note")
+    list_editable = ("translation",)
+    list_filter = ("source_language", "target_language")
+    search_fields = ("term", "translation", "note")
+    fields = ("source_language", "target_language", "term", "translation", "note")
+
+
+@admin.register(TranslationDraft)
+class TranslationDraftAdmin(admin.ModelAdmin):
+    """Read-only list of machine drafts; they are reviewed on their post's "Translations" page."""
+
+    list_display = ("__str__", "field", "language", "state", "provider", "model_name", "translated_at", "review_link")
+    list_select_related = ("post", "tag", "section")
+    list_filter = ("state", "language", "field", "provider")
+    search_fields = ("post__title_en", "post__title_zh_hans", "tag__name_en", "tag__name_zh_hans", "text")
+    readonly_fields = (
+        "post",
+        "tag",
+        "section",
+        "field",
+        "language",
+        "source_language",
+        "state",
+        "text",
+        "provider",
+        "model_name",
+        "translated_at",
+        "job",
+        "reviewed_by",
+        "reviewed_at",
+    )
+    fields = readonly_fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=_("review"))
+    def review_link(self, draft: TranslationDraft) -> str:
+        if not draft.post_id:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:blog_post_translations", args=[draft.post_id]), _("Review")
+        )

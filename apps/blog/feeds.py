@@ -1,7 +1,8 @@
 """RSS 2.0 and Atom feeds, per language: the whole site, one section (with its children), one tag.
 
 Only live posts appear. Public posts carry their full rendered body; premium posts only their
-summary. Every URL is absolute, built from `SITE_URL`.
+summary (the editor's, else its reviewed key points; never an unreviewed machine summary).
+Every URL is absolute, built from `SITE_URL`.
 """
 
 from collections.abc import Callable
@@ -58,7 +59,11 @@ class _PostFeed(Feed):
         return absolute(self.request_path)
 
     def items(self, obj: Any) -> Any:
-        return selectors.post_list_published()[:FEED_SIZE]
+        return self.posts(selectors.post_list_published())
+
+    def posts(self, queryset: Any) -> Any:
+        # Key points stand in for a premium post's missing summary: one query for the whole feed.
+        return queryset.prefetch_related("key_points")[:FEED_SIZE]
 
     def item_title(self, item: Post) -> str:
         return item.title
@@ -68,7 +73,7 @@ class _PostFeed(Feed):
 
     def item_description(self, item: Post) -> str:
         if item.is_premium:
-            teaser = escape(item.summary or "")
+            teaser = escape(selectors.post_summary_text(post=item, language=get_language()))
             note = escape(_("This is a premium post: read it on the site."))
             return f"<p>{teaser}</p><p><em>{note}</em></p>"
         return item.body_html
@@ -113,7 +118,7 @@ class SectionRssFeed(_PostFeed):
         return absolute(reverse("blog:section", args=[obj.slug]))
 
     def items(self, obj: Section) -> Any:
-        return selectors.post_list_published(section=obj)[:FEED_SIZE]
+        return self.posts(selectors.post_list_published(section=obj))
 
 
 class SectionAtomFeed(_AtomMixin, SectionRssFeed):
@@ -135,7 +140,7 @@ class TagRssFeed(_PostFeed):
         return absolute(reverse("blog:tag", args=[obj.slug]))
 
     def items(self, obj: Tag) -> Any:
-        return selectors.post_list_published(tag=obj)[:FEED_SIZE]
+        return self.posts(selectors.post_list_published(tag=obj))
 
 
 class TagAtomFeed(_AtomMixin, TagRssFeed):

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +23,8 @@ from .errors import IllegalTransition
 from .slugs import slug_from_text, unique_slug
 
 LANGUAGE_CODES = tuple(code for code, _name in settings.LANGUAGES)  # ("en", "zh-hans")
+# A post's fields written per language (and translated by the assistant, in this order).
+TRANSLATED_POST_FIELDS = ("title", "summary", "body", "seo_title", "seo_description", "seo_keywords")
 
 
 def lang_suffix(language: str) -> str:
@@ -541,6 +543,8 @@ class AIJob(TimeStampedModel):
     )
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # What was asked (e.g. a translation's fields, "only stale"); the task reads it back.
+    options = models.JSONField(_("options"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("AI job")
@@ -586,3 +590,180 @@ class PostNarration(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.post} ({self.language})"
+
+
+# --- AI assistance: glossary, translation drafts, key points ---------------------------------------
+
+
+class ReviewState(models.TextChoices):
+    MACHINE_DRAFT = "machine_draft", _("Machine draft")
+    REVIEWED = "reviewed", _("Reviewed")
+    REJECTED = "rejected", _("Rejected")
+
+
+class GlossaryTerm(TimeStampedModel):
+    """How the translator must render a term, in one direction (sent with every translation request)."""
+
+    source_language = models.CharField(_("from"), max_length=10, choices=settings.LANGUAGES)
+    target_language = models.CharField(_("to"), max_length=10, choices=settings.LANGUAGES)
+    term = models.CharField(_("term"), max_length=200)
+    translation = models.CharField(_("translation"), max_length=200)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("glossary term")
+        verbose_name_plural = _("glossary")
+        ordering = ("source_language", "term")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("source_language", "target_language", "term"),
+                name="blog_glossary_term_unique",
+                violation_error_message=_("This term already has a translation in this direction."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(source_language=F("target_language")),
+                name="blog_glossary_two_languages",
+                violation_error_message=_("Choose two different languages."),
+                violation_error_code="same_language",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.term} → {self.translation} ({self.direction})"
+
+    @property
+    def direction(self) -> str:
+        return f"{self.source_language} → {self.target_language}"
+
+
+class TranslationDraft(TimeStampedModel):
+    """One field of a post (or a tag's or section's name) in one target language: the latest machine
+    draft, its review, and which version of the source the published text translates.
+
+    Readers never read this table: accepting a draft copies its text into the reader field
+    (`title_en`, `name_zh_hans`, …) through the services. The state an editor sees is derived from it
+    (`selectors.translation_states`): `missing`, `machine_draft`, `reviewed`, or `stale` when the source
+    text no longer has the hash the draft (`source_hash`) or the published text (`published_hash`) was
+    made from.
+    """
+
+    State = ReviewState
+
+    post = models.ForeignKey(
+        Post, verbose_name=_("post"), null=True, blank=True, on_delete=models.CASCADE, related_name="translation_drafts"
+    )
+    tag = models.ForeignKey(
+        Tag, verbose_name=_("tag"), null=True, blank=True, on_delete=models.CASCADE, related_name="translation_drafts"
+    )
+    section = models.ForeignKey(
+        Section,
+        verbose_name=_("section"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="translation_drafts",
+    )
+    field = models.CharField(_("field"), max_length=30)
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    source_language = models.CharField(_("source language"), max_length=10, choices=settings.LANGUAGES)
+    text = models.TextField(_("draft"), blank=True)
+    state = models.CharField(_("state"), max_length=16, choices=ReviewState.choices, default=ReviewState.MACHINE_DRAFT)
+    source_hash = models.CharField(_("hash of the drafted source"), max_length=64, blank=True)
+    published_hash = models.CharField(_("hash of the published text's source"), max_length=64, blank=True)
+    provider = models.CharField(_("provider"), max_length=50, blank=True)
+    model_name = models.CharField(_("model"), max_length=100, blank=True)
+    translated_at = models.DateTimeField(_("translated at"), null=True, blank=True)
+    job = models.ForeignKey(
+        AIJob, verbose_name=_("job"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("translation draft")
+        verbose_name_plural = _("translation drafts")
+        ordering = ("-updated_at", "-id")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(post__isnull=False) & Q(tag__isnull=True) & Q(section__isnull=True))
+                | (Q(post__isnull=True) & Q(tag__isnull=False) & Q(section__isnull=True))
+                | (Q(post__isnull=True) & Q(tag__isnull=True) & Q(section__isnull=False)),
+                name="blog_translationdraft_one_target",
+            ),
+            models.UniqueConstraint(fields=("post", "field", "language"), name="blog_translationdraft_post_unique"),
+            models.UniqueConstraint(fields=("tag", "field", "language"), name="blog_translationdraft_tag_unique"),
+            models.UniqueConstraint(
+                fields=("section", "field", "language"), name="blog_translationdraft_section_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "-updated_at"], name="blog_trdraft_state_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.target} · {self.field} · {self.language}"
+
+    @property
+    def target(self) -> Any:
+        return self.post or self.tag or self.section
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state == ReviewState.MACHINE_DRAFT
+
+
+class KeyPoints(TimeStampedModel):
+    """3 to 5 key points of a post in one language, with their provenance; public once reviewed.
+
+    `points` is the latest draft (machine-made, or edited); `published_points` what an editor accepted.
+    A new draft never replaces published points until it is accepted in turn.
+
+    They stand in for a summary the editor has not written (meta and Open Graph descriptions, JSON-LD
+    `abstract`, feeds, newsletters: `selectors.post_summary_text`).
+    """
+
+    State = ReviewState
+
+    post = models.ForeignKey(Post, verbose_name=_("post"), on_delete=models.CASCADE, related_name="key_points")
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    points = models.JSONField(_("latest draft"), default=list, blank=True)
+    state = models.CharField(_("state"), max_length=16, choices=ReviewState.choices, default=ReviewState.MACHINE_DRAFT)
+    source_language = models.CharField(_("read from"), max_length=10, choices=settings.LANGUAGES)
+    source_hash = models.CharField(_("hash of the text read"), max_length=64, blank=True)
+    # What readers see: the points an editor accepted (the draft above may be newer), and the hash of
+    # the text they were written from.
+    published_points = models.JSONField(_("published key points"), default=list, blank=True)
+    published_hash = models.CharField(_("hash of the published points' text"), max_length=64, blank=True)
+    provider = models.CharField(_("provider"), max_length=50, blank=True)
+    model_name = models.CharField(_("model"), max_length=100, blank=True)
+    generated_at = models.DateTimeField(_("generated at"), null=True, blank=True)
+    job = models.ForeignKey(
+        AIJob, verbose_name=_("job"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("key points")
+        verbose_name_plural = _("key points")
+        ordering = ("post", "language")
+        constraints = [models.UniqueConstraint(fields=("post", "language"), name="blog_keypoints_post_language")]
+
+    def __str__(self) -> str:
+        return f"{self.post_id} · {self.language} · {self.get_state_display()}"
+
+    @property
+    def is_reviewed(self) -> bool:
+        return self.state == ReviewState.REVIEWED

@@ -1,15 +1,21 @@
-"""Turn model saves and deletes (from services, the admin or a shell) into `content_changed`."""
+"""Turn model saves and deletes (from services, the admin or a shell) into `content_changed`; queue
+machine translations of newly published posts when `AI_TRANSLATE_ON_PUBLISH` is on."""
 
+import logging
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from . import services
-from .models import Post, PostNarration, Project, Section, Tag
+from .errors import AssistantUnavailable
+from .models import LANGUAGE_CODES, Post, PostNarration, Project, Section, Tag
 from .page_cache import invalidate_pages
 from .signals import content_changed, post_published, post_unpublished
+
+logger = logging.getLogger(__name__)
 
 
 def _post_ids(instance: Any) -> list[int]:
@@ -53,6 +59,20 @@ def _narration_deleted(sender: type, instance: PostNarration, **kwargs: Any) -> 
     _send(sender, instance, [instance.post_id])  # the player leaves the cached page
 
 
+def translate_on_publish(sender: type, post: Post, by: Any = None, **kwargs: Any) -> None:
+    """With AI_TRANSLATE_ON_PUBLISH, a post going live gets machine drafts of its missing or stale
+    translations (still to be reviewed: nothing is published by this)."""
+    if not settings.AI_TRANSLATE_ON_PUBLISH:
+        return
+    for language in LANGUAGE_CODES:
+        if language == post.source_language:
+            continue
+        try:
+            services.translation_request(post=post, by=by, language=language)
+        except (AssistantUnavailable, ValidationError) as exc:
+            logger.info("Not translating post %s on publish: %s", post.pk, exc)
+
+
 def connect() -> None:
     for model in (Post, Project, Section, Tag):
         post_save.connect(_saved, sender=model, dispatch_uid=f"blog.changed.save.{model.__name__}")
@@ -64,3 +84,4 @@ def connect() -> None:
         signal.connect(invalidate_pages, dispatch_uid=f"blog.page_cache.{name}")
     post_published.connect(_narrate_on_publish, dispatch_uid="blog.narration.on_publish")
     post_delete.connect(_narration_deleted, sender=PostNarration, dispatch_uid="blog.narration.deleted")
+    post_published.connect(translate_on_publish, dispatch_uid="blog.ai.translate_on_publish")

@@ -5,11 +5,13 @@
 `scheduled_posts_flip` only tidies the stored status afterwards.
 """
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db.models import BooleanField, Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
@@ -17,7 +19,22 @@ from apps.media import speech
 from apps.media.models import Asset
 from apps.media.selectors import asset_private_url
 
-from .models import LANGUAGE_CODES, AccessGrant, AIJob, Post, PostNarration, Project, Section, Tag, lang_suffix
+from .models import (
+    LANGUAGE_CODES,
+    TRANSLATED_POST_FIELDS,
+    AccessGrant,
+    AIJob,
+    GlossaryTerm,
+    Post,
+    PostNarration,
+    Project,
+    ReviewState,
+    Section,
+    Tag,
+    TranslationDraft,
+    lang_suffix,
+)
+from .rendering import plain_text
 
 # Columns a list never shows: every language's Markdown source, rendered body and TOC.
 _HEAVY = ("body", "body_html", "toc_html")
@@ -105,7 +122,8 @@ def post_list_visible(*, user: Any) -> QuerySet[Post]:
 
 def post_get_visible(*, slug: str, user: Any) -> Post | None:
     """The post page's post, its cover's renditions loaded for `{% picture %}`."""
-    return post_list_visible(user=user).filter(slug=slug).prefetch_related("cover__renditions").first()
+    # Key points: one query for the page's description, JSON-LD abstract and key points box.
+    return post_list_visible(user=user).filter(slug=slug).prefetch_related("cover__renditions", "key_points").first()
 
 
 def post_prev_next(*, post: Post) -> tuple[Post | None, Post | None]:
@@ -393,7 +411,7 @@ def post_list_for_sitemap() -> QuerySet[Post]:
 
 def post_with_relations(*, pk: int) -> Post:
     """Any post (whatever its status) with what its page shows; for preview links."""
-    return _with_relations(Post.objects.filter(pk=pk)).prefetch_related("cover__renditions").get()
+    return _with_relations(Post.objects.filter(pk=pk)).prefetch_related("cover__renditions", "key_points").get()
 
 
 def post_list_cards(*, with_cover: bool = False, **filters: Any) -> QuerySet[Post]:
@@ -539,3 +557,283 @@ def post_narration_list_for_editor(*, post: Post) -> list[dict[str, Any]]:
     for job in AIJob.objects.filter(post=post, kind=AIJob.Kind.NARRATE).order_by("-created_at", "-pk"):
         jobs.setdefault(job.language, job)
     return [{"language": code, "narration": narrations.get(code), "job": jobs.get(code)} for code in LANGUAGE_CODES]
+
+
+# --- AI assistance: translation states, key points, summaries, jobs --------------------------------
+
+TRANSLATION_FIELD_STATES = ("missing", "machine_draft", "reviewed", "stale")
+
+
+def text_hash(text: str | None) -> str:
+    """The hash a draft keeps of the source it translates ("" for no text)."""
+    import hashlib
+
+    return hashlib.sha256(text.encode()).hexdigest() if text else ""
+
+
+@dataclass(frozen=True)
+class FieldState:
+    """One field's translation into one language, as an editor sees it.
+
+    `state`: "missing" (nothing yet), "machine_draft" (a draft awaits review), "reviewed" (readers
+    see an accepted or hand-written translation), "stale" (the source changed since the pending draft,
+    or the published translation, was made). `target` is "post", "tag" or "section".
+    """
+
+    target: str
+    target_id: int
+    label: str
+    field: str
+    language: str
+    state: str
+    source_text: str
+    published_text: str
+    draft: Any = None
+
+    @property
+    def pending_draft(self) -> Any:
+        return self.draft if self.draft is not None and self.draft.is_pending else None
+
+
+def derive_translation_state(*, source_text: str, published_text: str, draft: Any) -> str:
+    """The state rule of `FieldState` (hashes compared: the source's now against the draft's)."""
+    now = text_hash(source_text)
+    if draft is not None and draft.is_pending:
+        return "stale" if draft.source_hash != now else "machine_draft"
+    if published_text and published_text.strip():
+        if draft is not None and draft.published_hash and draft.published_hash != now:
+            return "stale"
+        return "reviewed"
+    return "missing"
+
+
+def _target_languages(post: Post, language: str | None) -> list[str]:
+    if language:
+        return [language] if language != post.source_language else []
+    return [code for code in LANGUAGE_CODES if code != post.source_language]
+
+
+def translation_states(
+    *, post: Post, language: str | None = None, fields: Iterable[str] | None = None
+) -> list[FieldState]:
+    """The state of every translatable post field with source text, per target language (every
+    language but the post's source, or only `language`). One query for the drafts."""
+    languages = _target_languages(post, language)
+    names = [f for f in TRANSLATED_POST_FIELDS if fields is None or f in fields]
+    drafts = {(d.field, d.language): d for d in TranslationDraft.objects.filter(post=post, language__in=languages)}
+    source = lang_suffix(post.source_language)
+    states = []
+    for code in languages:
+        for name in names:
+            source_text = getattr(post, f"{name}_{source}") or ""
+            if not source_text.strip():
+                continue
+            published = getattr(post, f"{name}_{lang_suffix(code)}") or ""
+            draft = drafts.get((name, code))
+            states.append(
+                FieldState(
+                    target="post",
+                    target_id=post.pk,
+                    label=name,
+                    field=name,
+                    language=code,
+                    state=derive_translation_state(source_text=source_text, published_text=published, draft=draft),
+                    source_text=source_text,
+                    published_text=published,
+                    draft=draft,
+                )
+            )
+    return states
+
+
+def translation_name_states(*, post: Post, language: str | None = None) -> list[FieldState]:
+    """The states of the names of the post's section and tags, read from the post's source language."""
+    languages = _target_languages(post, language)
+    source = lang_suffix(post.source_language)
+    targets: list[tuple[str, Any]] = []
+    if post.section_id:
+        targets.append(("section", post.section))
+    targets.extend(("tag", tag) for tag in post.tags.all())
+    if not targets or not languages:
+        return []
+    tag_ids = [obj.pk for kind, obj in targets if kind == "tag"]
+    drafts = {
+        ("tag" if d.tag_id else "section", d.tag_id or d.section_id, d.language): d
+        for d in TranslationDraft.objects.filter(
+            Q(tag_id__in=tag_ids) | Q(section_id=post.section_id or 0), field="name", language__in=languages
+        )
+    }
+    states = []
+    for code in languages:
+        for kind, obj in targets:
+            source_text = getattr(obj, f"name_{source}") or ""
+            if not source_text.strip():
+                continue
+            published = getattr(obj, f"name_{lang_suffix(code)}") or ""
+            draft = drafts.get((kind, obj.pk, code))
+            states.append(
+                FieldState(
+                    target=kind,
+                    target_id=obj.pk,
+                    label=f"{kind}: {source_text}",
+                    field="name",
+                    language=code,
+                    state=derive_translation_state(source_text=source_text, published_text=published, draft=draft),
+                    source_text=source_text,
+                    published_text=published,
+                    draft=draft,
+                )
+            )
+    return states
+
+
+def translation_summary(*, post: Post) -> dict[str, dict[str, int]]:
+    """{language: {state: count}} over the post's fields and names (the admin's state column)."""
+    counts: dict[str, dict[str, int]] = {}
+    for state in [*translation_states(post=post), *translation_name_states(post=post)]:
+        per_language = counts.setdefault(state.language, dict.fromkeys(TRANSLATION_FIELD_STATES, 0))
+        per_language[state.state] += 1
+    return counts
+
+
+def translation_drafts_for_post(*, post: Post) -> QuerySet[Any]:
+    """The drafts an editor reviews with the post: its own, its section's and its tags' names."""
+    tag_ids = list(post.tags.values_list("pk", flat=True))
+    return TranslationDraft.objects.filter(
+        Q(post=post) | Q(tag_id__in=tag_ids) | Q(section_id=post.section_id or 0)
+    ).select_related("reviewed_by")
+
+
+def glossary_for(*, source: str, target: str) -> list[tuple[str, str]]:
+    """(term, translation) pairs of one direction, as sent with every translation request."""
+    return list(
+        GlossaryTerm.objects.filter(source_language=source, target_language=target)
+        .order_by("term")
+        .values_list("term", "translation")
+    )
+
+
+def machine_draft_overlay(*, post: Post, language: str) -> dict[str, str]:
+    """Pending machine drafts standing in for fields missing in `language` ({field: text}); for the
+    reader page only, and only with `AI_SHOW_MACHINE_DRAFTS` (with an "automatically translated" notice)."""
+    if language == post.source_language:
+        return {}
+    suffix = lang_suffix(language)
+    overlay = {}
+    drafts = TranslationDraft.objects.filter(post=post, language=language, state=ReviewState.MACHINE_DRAFT)
+    for draft in drafts:
+        if draft.text and not (getattr(post, f"{draft.field}_{suffix}", "") or "").strip():
+            overlay[draft.field] = draft.text
+    return overlay
+
+
+def _key_points_of(post: Post, language: str) -> Any:
+    # `post.key_points.all()` uses a prefetch when the list has one (feeds), else one query.
+    return next((k for k in post.key_points.all() if k.language == language), None)
+
+
+def post_key_points(*, post: Post, language: str, machine_drafts: bool = False) -> list[str]:
+    """The key points readers see in `language`: the reviewed ones. With `machine_drafts` (the post
+    page passes `AI_SHOW_MACHINE_DRAFTS`), a pending machine draft stands in for a free post without
+    reviewed points (never for a premium one: it may quote the locked body)."""
+    points = _key_points_of(post, language)
+    if points is None:
+        return []
+    if points.published_points:
+        return list(points.published_points)
+    if machine_drafts and not post.is_premium and points.state == ReviewState.MACHINE_DRAFT:
+        return list(points.points)
+    return []
+
+
+def post_key_points_are_machine_drafts(*, post: Post, language: str) -> bool:
+    """Whether the points `post_key_points(machine_drafts=True)` shows are an unreviewed draft."""
+    points = _key_points_of(post, language)
+    return points is not None and not points.published_points and bool(points.points)
+
+
+@dataclass(frozen=True)
+class KeyPointsState:
+    """A language's key points as an editor sees them; `state` as for fields (missing, machine_draft,
+    reviewed, stale: the body changed since they were written)."""
+
+    language: str
+    state: str
+    record: Any = None
+    text_language: str = ""
+
+
+def _summary_source_text(html: str) -> str:
+    """The prose of a rendered body: code, tables and headings dropped, one block per line."""
+    html = re.sub(r"<(pre|table|h[1-6]|figure)\b.*?</\1>", " ", html, flags=re.S | re.I)
+    html = re.sub(r"</(?:p|li|blockquote|div|dd|dt)>|<br\s*/?>", "\n", html, flags=re.I)
+    return plain_text(html).strip()
+
+
+def key_points_text(*, post: Post, language: str) -> tuple[str, str]:
+    """(language of the text, the text) key points in `language` are read from: the post's body in
+    that language when it has one, else in its source language."""
+    for code in dict.fromkeys([language, post.source_language]):
+        text = _summary_source_text(getattr(post, f"body_html_{lang_suffix(code)}") or "")
+        if text:
+            return code, text[: settings.AI_SUMMARY_MAX_CHARS]
+    return language, ""
+
+
+def key_points_states(*, post: Post) -> list[KeyPointsState]:
+    """Every language's key points of `post` (one query, plus rendering nothing: bodies are stored rendered)."""
+    records = {k.language: k for k in post.key_points.all()}
+    states = []
+    for code in LANGUAGE_CODES:
+        text_language, text = key_points_text(post=post, language=code)
+        now = text_hash(text)
+        record = records.get(code)
+        if record is None:
+            state = "missing"
+        elif record.state == ReviewState.MACHINE_DRAFT:
+            state = "stale" if record.source_hash != now else "machine_draft"
+        elif record.published_points:
+            state = "stale" if record.published_hash != now else "reviewed"
+        else:
+            state = "missing"
+        states.append(KeyPointsState(language=code, state=state, record=record, text_language=text_language))
+    return states
+
+
+_POINT_END = re.compile(r"[.!?。！？…]$")  # noqa: RUF001 - Chinese punctuation
+
+
+def join_points(points: Iterable[str], language: str) -> str:
+    """Key points as one paragraph (each a sentence), for a description or an e-mail."""
+    cjk = language.startswith("zh")
+    sentences = []
+    for point in points:
+        point = point.strip()
+        if point:
+            sentences.append(point if _POINT_END.search(point) else point + ("。" if cjk else "."))
+    return ("" if cjk else " ").join(sentences)
+
+
+def post_summary_text(*, post: Post, language: str) -> str:
+    """The summary to show for `post` in `language` where a summary is wanted (meta and Open Graph
+    descriptions, JSON-LD `abstract`, feeds, newsletter e-mails): the editor's summary in that
+    language, else its reviewed key points; else the same from the post's source language, as pages
+    fall back. "" when there is none: callers must not fall back to a premium body.
+
+    Only public text: an unreviewed machine summary is never returned (whatever AI_SHOW_MACHINE_DRAFTS
+    says), so a premium body never leaks through it.
+    """
+    for code in dict.fromkeys([language, post.source_language]):
+        written = (getattr(post, f"summary_{lang_suffix(code)}", "") or "").strip()
+        if written:
+            return written
+        points = _key_points_of(post, code)
+        if points is not None and points.published_points:
+            return join_points(points.published_points, code)
+    return ""
+
+
+def aijob_list(*, post: Post | None = None) -> QuerySet[Any]:
+    """AI jobs, newest first, with their post and requester (the admin and the API)."""
+    qs = AIJob.objects.select_related("post", "requested_by").order_by("-created_at", "-id")
+    return qs.filter(post=post) if post is not None else qs

@@ -13,6 +13,8 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from .selectors import post_summary_text
+
 # JSON inside <script> must not be able to close the element.
 _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
@@ -56,11 +58,14 @@ def describe(*texts: str, length: int = 160) -> str:
     return ""
 
 
-def post_description(post: Any) -> str:
-    """A post's meta, Open Graph, Twitter and JSON-LD description: its SEO description, else its summary,
-    else the start of its body, but only of a free post. Metadata is for sharing: a premium body is never
-    quoted there, whoever is reading the page."""
-    return describe(post.seo_description, post.summary, "" if post.is_premium else post.body_html)
+def post_description(post: Any, *, summary: str | None = None) -> str:
+    """A post's meta, Open Graph, Twitter and JSON-LD description: its SEO description, else its summary
+    (the editor's, else its reviewed key points: `selectors.post_summary_text`), else the start of its
+    body, but only of a free post. Metadata is for sharing: a premium body is never quoted there,
+    whoever is reading the page."""
+    if summary is None:
+        summary = post_summary_text(post=post, language=get_language() or settings.LANGUAGE_CODE)
+    return describe(post.seo_description, summary, "" if post.is_premium else post.body_html)
 
 
 def website_jsonld() -> dict[str, Any]:
@@ -91,7 +96,7 @@ def breadcrumb_jsonld(crumbs: list[tuple[str, str]]) -> dict[str, Any]:
     }
 
 
-def post_jsonld(*, post: Any, url: str, image: str, description: str) -> dict[str, Any]:
+def post_jsonld(*, post: Any, url: str, image: str, description: str, abstract: str = "") -> dict[str, Any]:
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "BlogPosting",
@@ -107,6 +112,8 @@ def post_jsonld(*, post: Any, url: str, image: str, description: str) -> dict[st
     }
     if post.author_id:
         data["author"] = {"@type": "Person", "name": author_name(post.author)}
+    if abstract:
+        data["abstract"] = abstract
     if image:
         data["image"] = image
     if post.tags.all():

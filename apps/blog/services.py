@@ -4,9 +4,12 @@ Every function that saves a post records a `PostRevision` (who, when, a snapshot
 """
 
 import logging
+import re
 import subprocess
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -26,21 +29,29 @@ from apps.media import speech
 from apps.media.errors import SpeechError, SpeechNotConfigured, SpeechUnavailable
 from apps.media.models import Asset
 
+from . import mdsplit, selectors
+from .assistant import get_assistant
+from .errors import AssistantError, AssistantUnavailable
 from .models import (
     LANGUAGE_CODES,
     PREVIEW_LINK_SALT,
+    TRANSLATED_POST_FIELDS,
     AccessGrant,
     AIJob,
+    KeyPoints,
     Post,
     PostNarration,
     PostRevision,
     PreviewLink,
     Project,
+    ReviewState,
     Section,
     Tag,
+    TranslationDraft,
     lang_suffix,
 )
 from .narration import narration_text
+from .selectors import FieldState
 from .signals import content_changed, post_published, post_unpublished
 from .slugs import slug_from_text
 
@@ -48,7 +59,7 @@ logger = logging.getLogger(__name__)
 
 # What a revision remembers and a restore puts back. Status and dates are recorded but never
 # restored: restoring old text must not publish or unpublish anything.
-TRANSLATED_FIELDS = ("title", "summary", "body", "seo_title", "seo_description", "seo_keywords")
+TRANSLATED_FIELDS = TRANSLATED_POST_FIELDS
 CONTENT_FIELDS = (
     *(f"{name}_{lang_suffix(code)}" for name in TRANSLATED_FIELDS for code in LANGUAGE_CODES),
     "slug",
@@ -134,24 +145,29 @@ def post_create(*, by: Any, data: dict[str, Any]) -> Post:
     if tags is not None:
         post.tags.set(tags)
     _record_revision(post=post, by=by, note=_("Created"))
+    _translations_track(post=post, before={}, by=by)
     if post.is_live:
         _announce_published(post, by)
     return post
 
 
 @transaction.atomic
-def post_update(*, post: Post, by: Any, data: dict[str, Any]) -> Post:
+def post_update(*, post: Post, by: Any, data: dict[str, Any], note: str = "") -> Post:
     """Change fields (and tags, and status/time through a legal move); records a revision.
 
-    `post` is the stored post: the move is judged from its stored status and time.
+    `post` is the stored post: the move is judged from its stored status and time. `note` labels the
+    revision (default "Edited").
     """
     was_live, was_premium = post.is_live, post.is_premium
+    was_live = post.is_live
+    before = _translated_values(post)
     tags = _apply(post, data)
     _validate(post)
     post.save()
     if tags is not None:
         post.tags.set(tags)
-    _record_revision(post=post, by=by, note=_("Edited"))
+    _record_revision(post=post, by=by, note=note or _("Edited"))
+    _translations_track(post=post, before=before, by=by)
     _announce_status_change(post, by, was_live=was_live)
     if post.is_premium != was_premium:
         _narrations_follow_access(post)
@@ -209,6 +225,7 @@ def post_revision_restore(*, revision: PostRevision, by: Any) -> Post:
     """Put a revision's text, SEO fields, section, cover, flags and tags back (status is kept)."""
     post = Post.objects.select_for_update().get(pk=revision.post_id)
     was_premium = post.is_premium
+    before = _translated_values(post)
     data = revision.data
     for name in CONTENT_FIELDS:
         if name in data:
@@ -224,6 +241,7 @@ def post_revision_restore(*, revision: PostRevision, by: Any) -> Post:
     _record_revision(post=post, by=by, note=_("Restored revision from %(when)s") % {"when": revision.created_at})
     if post.is_premium != was_premium:
         _narrations_follow_access(post)
+    _translations_track(post=post, before=before, by=by)
     return post
 
 
@@ -357,14 +375,27 @@ def aijob_queue(*, post: Post, kind: str, language: str, by: Any = None) -> AIJo
 
     Asking twice while one is waiting returns the same job (no double work); the caller queues the
     task that runs it (through `apps.core.queue.enqueue_on_commit`) only when `job.attempts == 0` and
-    the job was just made, or on retry.
+    the job was just made, or on retry. `aijob_request` says whether it was just made.
+    """
+    return aijob_request(post=post, kind=kind, language=language, by=by)[0]
+
+
+def aijob_request(
+    *, post: Post, kind: str, language: str, by: Any = None, options: dict[str, Any] | None = None
+) -> tuple[AIJob, bool]:
+    """`aijob_queue`, plus whether the job is new (only then does the caller queue its task).
+
+    `options` are stored on a new job (the task reads them back); a job already waiting keeps its own.
     """
     with transaction.atomic():
         Post.objects.select_for_update().filter(pk=post.pk).first()  # serialise concurrent requests per post
         job = AIJob.objects.filter(post=post, kind=kind, language=language, status__in=AIJob.ACTIVE).first()
-        if job is None:
-            job = AIJob.objects.create(post=post, kind=kind, language=language, requested_by=_user_or_none(by))
-    return job
+        if job is not None:
+            return job, False
+        job = AIJob.objects.create(
+            post=post, kind=kind, language=language, requested_by=_user_or_none(by), options=options or {}
+        )
+    return job, True
 
 
 def aijob_claim(*, job_id: int) -> AIJob | None:
@@ -612,3 +643,513 @@ def post_narration_job_retry(*, job: AIJob, by: Any = None) -> AIJob:
     job = aijob_retry(job=job, by=by)
     enqueue_on_commit("apps.blog.tasks.post_narration_generate_task", job.post_id, job.language)
     return job
+
+
+# --- AI assistance: translation drafts and key points (the provider is behind `assistant.py`) -------
+#
+# Every run is an AIJob: `*_request` validates and queues one (503-worthy `AssistantUnavailable` when
+# the provider cannot do it), `aijob_run` (the task) claims it and calls its kind's runner. Drafts go
+# to `TranslationDraft` / `KeyPoints`; readers see only what an editor accepts (`*_accept` copies it
+# into the reader fields through `post_update`, so revisions, rendering and caches follow).
+
+TRANSLATE_FIELD_CHOICES = (*TRANSLATED_FIELDS, "names")  # "names": the post's section and tag names
+
+
+@dataclass(frozen=True)
+class AIRunResult:
+    provider: str = ""
+    model_name: str = ""
+    tokens: int = 0
+
+
+# kind → runner(job) -> AIRunResult. Translation and key points are registered below; narration
+# registers its own runner here (`AIJOB_RUNNERS[AIJob.Kind.NARRATE] = ...`) so retries of every kind
+# go through the one task, `apps.blog.tasks.aijob_run_task`.
+AIJOB_RUNNERS: dict[str, Callable[[AIJob], AIRunResult]] = {}
+
+
+def aijob_run(*, job_id: int) -> AIJob | None:
+    """Run a queued job (the task's body): claim it, run its kind's runner, record the outcome.
+
+    Safe to run twice or after a worker died: a finished or failed job is not claimed again, a job
+    another worker is running is left alone. A provider error fails the job with its message (it was
+    already retried per request when retryable); editors retry from the admin or the API.
+    """
+    job = aijob_claim(job_id=job_id)
+    if job is None:
+        return None
+    runner = AIJOB_RUNNERS.get(job.kind)
+    if runner is None:
+        return aijob_fail(job=job, error=_("Nothing runs jobs of this kind here."))
+    try:
+        result = runner(job)
+    except AssistantError as exc:
+        logger.warning("AI job %s (%s) failed: %s", job.pk, job.kind, exc)
+        job = aijob_fail(job=job, error=str(exc), provider=exc.provider)
+        job.retryable = exc.retryable  # the task queues it again later (`aijob_retry_later`)
+        return job
+    except (ValidationError, Post.DoesNotExist) as exc:
+        return aijob_fail(job=job, error=" ".join(getattr(exc, "messages", [str(exc)])))
+    except Exception as exc:
+        logger.exception("AI job %s (%s) crashed", job.pk, job.kind)
+        return aijob_fail(job=job, error=_("Internal error (%(error)s); see the logs.") % {"error": type(exc).__name__})
+    return aijob_finish(job=job, provider=result.provider, model_name=result.model_name, tokens_used=result.tokens)
+
+
+def aijob_retry_later(*, job: AIJob) -> float | None:
+    """After a failure the provider may get over (rate limited, down, slow), put the job back in the
+    queue and return in how many seconds to run it again (`AI_JOB_RETRY_DELAY`, doubled per attempt);
+    None when it should stay failed: a permanent error, `AI_JOB_MAX_ATTEMPTS` reached, or tasks running
+    in-process (no broker: an immediate rerun would only block the request; retry by hand)."""
+    if not getattr(job, "retryable", False) or job.status != AIJob.Status.FAILED:
+        return None
+    if job.attempts >= settings.AI_JOB_MAX_ATTEMPTS or settings.CELERY_TASK_ALWAYS_EAGER:
+        return None
+    aijob_retry(job=job)
+    return settings.AI_JOB_RETRY_DELAY * 2 ** (job.attempts - 1)
+
+
+def aijob_requeue(*, job: AIJob, by: Any = None) -> AIJob:
+    """Retry a failed job of any kind (the admin's action, the API's `retry`) and queue its run."""
+    if job.kind == AIJob.Kind.NARRATE:
+        # Narration runs in its own task (it retries by itself while the speech engine is unreachable).
+        return post_narration_job_retry(job=job, by=by)
+    job = aijob_retry(job=job, by=by)
+    enqueue_on_commit("apps.blog.tasks.aijob_run_task", job.pk)
+    return job
+
+
+def _language_choice(post: Post, language: str | None, *, default: str) -> str:
+    language = language or default
+    if language not in LANGUAGE_CODES:
+        raise ValidationError(
+            {"language": ValidationError(_("Choose one of: %(codes)s.") % {"codes": ", ".join(LANGUAGE_CODES)})},
+            code="invalid",
+        )
+    return language
+
+
+def translation_request(
+    *, post: Post, by: Any, language: str | None = None, fields: Iterable[str] | None = None, only_stale: bool = False
+) -> AIJob:
+    """Queue a translation of `post` into `language` (default: the language it is not written in).
+
+    Translates the fields whose translation is missing or stale (`only_stale`: stale ones only), or
+    exactly `fields` (post fields, and "names" for its section and tag names). A translation already
+    waiting or running is returned instead of a second one. Raises AssistantUnavailable without a
+    translating provider, ValidationError for a bad language or field.
+    """
+    others = [code for code in LANGUAGE_CODES if code != post.source_language]
+    language = _language_choice(post, language, default=others[0])
+    if language == post.source_language:
+        raise ValidationError(
+            {"language": ValidationError(_("The post is written in this language: choose another."))},
+            code="same_language",
+        )
+    chosen = list(dict.fromkeys(fields or []))
+    unknown = [name for name in chosen if name not in TRANSLATE_FIELD_CHOICES]
+    if unknown:
+        raise ValidationError(
+            {"fields": ValidationError(_("Unknown field: %(names)s.") % {"names": ", ".join(unknown)})},
+            code="invalid",
+        )
+    reason = get_assistant().translation_unavailable_reason()
+    if reason:
+        raise AssistantUnavailable(reason)
+    options = {"fields": chosen, "only_stale": bool(only_stale)}
+    job, created = aijob_request(post=post, kind=AIJob.Kind.TRANSLATE, language=language, by=by, options=options)
+    if created:
+        enqueue_on_commit("apps.blog.tasks.aijob_run_task", job.pk)
+    return job
+
+
+def _plan_translation(post: Post, language: str, fields: list[str], only_stale: bool) -> list[FieldState]:
+    post_fields = [name for name in fields if name in TRANSLATED_FIELDS] if fields else list(TRANSLATED_FIELDS)
+    states = selectors.translation_states(post=post, language=language, fields=post_fields)
+    if not fields or "names" in fields:
+        states += selectors.translation_name_states(post=post, language=language)
+    if only_stale:
+        return [state for state in states if state.state == "stale"]
+    if fields:
+        return states  # asked for by name: translated again whatever their state
+    return [state for state in states if state.state in ("missing", "stale")]
+
+
+def _key(state: FieldState) -> tuple[str, int, str]:
+    return state.target, state.target_id, state.field
+
+
+def _translation_run(job: AIJob) -> AIRunResult:
+    assistant = get_assistant()
+    reason = assistant.translation_unavailable_reason()
+    if reason:
+        raise AssistantUnavailable(reason, provider=assistant.provider)
+    post = Post.objects.select_related("section").get(pk=job.post_id)
+    source, target = post.source_language, job.language
+    if source == target:
+        raise AssistantError(_("The post is written in this language already."))
+    options = job.options or {}
+    plan = _plan_translation(post, target, list(options.get("fields") or []), bool(options.get("only_stale")))
+    if not plan:
+        return AIRunResult(assistant.provider, assistant.model, 0)
+    max_chars = max(200, settings.AI_TRANSLATE_CHUNK_CHARS)
+    placeholders = mdsplit.Placeholders()
+    prepared = {}
+    for state in plan:
+        prepare = mdsplit.prepare_markdown if state.field == "body" else mdsplit.prepare_plain
+        prepared[_key(state)] = prepare(state.source_text, max_chars=max_chars, placeholders=placeholders)
+    short = [unit for state in plan if state.field != "body" for unit in prepared[_key(state)].units]
+    long = [unit for state in plan if state.field == "body" for unit in prepared[_key(state)].units]
+    chunks = mdsplit.make_chunks(short, max_chars=max_chars) + mdsplit.make_chunks(long, max_chars=max_chars)
+    glossary = selectors.glossary_for(source=source, target=target)
+    translations, tokens = _translate_chunks(
+        job, assistant, chunks, placeholders, source=source, target=target, glossary=glossary
+    )
+    texts = {}
+    for state in plan:
+        text = mdsplit.assemble(prepared[_key(state)], translations)
+        if state.field == "body":
+            text = mdsplit.remap_anchors(
+                text,
+                source_ids=_heading_ids(state.source_text, source),
+                target_ids=_heading_ids(text, target),
+            )
+        texts[_key(state)] = text
+    _translation_drafts_store(job=job, post=post, plan=plan, texts=texts, assistant=assistant)
+    return AIRunResult(assistant.provider, assistant.model, tokens)
+
+
+AIJOB_RUNNERS[AIJob.Kind.TRANSLATE] = _translation_run
+
+
+def _translate_chunks(
+    job: AIJob,
+    assistant: Any,
+    chunks: list[list[mdsplit.Unit]],
+    placeholders: mdsplit.Placeholders,
+    *,
+    source: str,
+    target: str,
+    glossary: list[tuple[str, str]],
+) -> tuple[dict[int, str], int]:
+    """Every chunk translated, `assistant.max_concurrency` at a time; progress saved as they finish.
+
+    The threads only talk to the provider; the database is written from this thread alone.
+    """
+    total = len(chunks)
+    translations: dict[int, str] = {}
+    tokens = done = 0
+    if not total:
+        return translations, tokens
+    workers = max(1, min(assistant.max_concurrency, total))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="inkwell-translate") as pool:
+        futures = [
+            pool.submit(_translate_chunk, assistant, chunk, placeholders, source, target, glossary, number, total)
+            for number, chunk in enumerate(chunks, start=1)
+        ]
+        try:
+            for future in as_completed(futures):
+                answer, used = future.result()
+                translations.update(answer)
+                tokens += used
+                done += 1
+                aijob_progress(job=job, progress=done * 95 // total)
+        except BaseException:
+            for future in futures:
+                future.cancel()  # those not started yet; the running ones end with their request
+            raise
+    return translations, tokens
+
+
+def _translate_chunk(
+    assistant: Any,
+    chunk: list[mdsplit.Unit],
+    placeholders: mdsplit.Placeholders,
+    source: str,
+    target: str,
+    glossary: list[tuple[str, str]],
+    number: int,
+    total: int,
+) -> tuple[dict[int, str], int]:
+    """One chunk: sent, read back and checked; sent once more, strictly, if the answer broke a placeholder."""
+    wire = mdsplit.chunk_wire(chunk)
+    first = assistant.translate(wire, source=source, target=target, glossary=glossary)
+    try:
+        return mdsplit.read_chunk(first.text, chunk, placeholders), first.tokens
+    except mdsplit.ChunkError as exc:
+        logger.info("Translation of part %d of %d came back damaged (%s); asking again", number, total, exc)
+    second = assistant.translate(wire, source=source, target=target, glossary=glossary, strict=True)
+    try:
+        return mdsplit.read_chunk(second.text, chunk, placeholders), first.tokens + second.tokens
+    except mdsplit.ChunkError as exc:
+        raise AssistantError(
+            _(
+                "Part %(number)d of %(total)d came back damaged twice (%(error)s); nothing was saved. "
+                "Try again, or lower AI_TRANSLATE_CHUNK_CHARS."
+            )
+            % {"number": number, "total": total, "error": exc},
+            provider=getattr(assistant, "provider", ""),
+        ) from exc
+
+
+_HEADING_ID = re.compile(r"<h[1-6][^>]*\sid=\"([^\"]+)\"")
+
+
+def _heading_ids(markdown_text: str, language: str) -> list[str]:
+    """The ids the renderer gives the headings of `markdown_text`, in order."""
+    from .rendering import render_markdown
+
+    return _HEADING_ID.findall(render_markdown(markdown_text, language=language).html)
+
+
+def _draft_lookup(state: FieldState, language: str) -> dict[str, Any]:
+    return {f"{state.target}_id": state.target_id, "field": state.field, "language": language}
+
+
+@transaction.atomic
+def _translation_drafts_store(
+    *, job: AIJob, post: Post, plan: list[FieldState], texts: dict[tuple[str, int, str], str], assistant: Any
+) -> None:
+    now = timezone.now()
+    for state in plan:
+        lookup = _draft_lookup(state, job.language)
+        draft = TranslationDraft.objects.select_for_update().filter(**lookup).first() or TranslationDraft(**lookup)
+        draft.source_language = post.source_language
+        draft.text = texts[_key(state)]
+        draft.state = ReviewState.MACHINE_DRAFT
+        draft.source_hash = selectors.text_hash(state.source_text)
+        draft.provider, draft.model_name = assistant.provider[:50], str(assistant.model)[:100]
+        draft.translated_at = now
+        draft.job = job
+        draft.save()
+    _announce_post_changed(post)
+
+
+def _announce_post_changed(post: Post) -> None:
+    # Pages showing machine drafts (AI_SHOW_MACHINE_DRAFTS) or key points change with them.
+    transaction.on_commit(lambda: content_changed.send(sender=Post, instance=post, post_ids=[post.pk]))
+
+
+def _translated_values(post: Post) -> dict[str, Any]:
+    """The translated fields as stored now (compared after a save by `_translations_track`)."""
+    return {
+        f"{name}_{lang_suffix(code)}": getattr(post, f"{name}_{lang_suffix(code)}")
+        for name in TRANSLATED_FIELDS
+        for code in LANGUAGE_CODES
+    }
+
+
+def _translations_track(*, post: Post, before: dict[str, Any], by: Any) -> None:
+    """An editor wrote a translation by hand: remember which source it translates, so it turns
+    stale when the source changes (as an accepted machine draft does)."""
+    source = lang_suffix(post.source_language)
+    changed = []
+    for code in LANGUAGE_CODES:
+        if code == post.source_language:
+            continue
+        for name in TRANSLATED_FIELDS:
+            column = f"{name}_{lang_suffix(code)}"
+            now = getattr(post, column) or ""
+            if now.strip() and now != (before.get(column) or ""):
+                changed.append((name, code))
+    if not changed:
+        return
+    existing = {
+        (d.field, d.language): d
+        for d in TranslationDraft.objects.filter(
+            post=post, field__in={n for n, _c in changed}, language__in={c for _n, c in changed}
+        )
+    }
+    for name, code in changed:
+        draft = existing.get((name, code))
+        if draft is None:
+            draft = TranslationDraft(
+                post=post,
+                field=name,
+                language=code,
+                state=ReviewState.REVIEWED,
+                reviewed_by=_user_or_none(by),
+                reviewed_at=timezone.now(),
+            )
+        draft.source_language = post.source_language
+        draft.published_hash = selectors.text_hash(getattr(post, f"{name}_{source}") or "")
+        draft.save()
+
+
+def _check_length(obj: Any, column: str, text: str) -> None:
+    limit = getattr(obj._meta.get_field(column), "max_length", None)
+    if limit and len(text) > limit:
+        raise ValidationError(
+            {
+                "text": ValidationError(
+                    _("At most %(limit)d characters here (this has %(size)d)."),
+                    code="too_long",
+                    params={"limit": limit, "size": len(text)},
+                )
+            }
+        )
+
+
+@transaction.atomic
+def translation_draft_accept(*, draft: TranslationDraft, by: Any, text: str | None = None) -> TranslationDraft:
+    """Publish a draft (as edited by the reviewer when `text` is given) into the reader field, through
+    `post_update` for a post (revision, rendering, caches), or the tag's or section's name."""
+    return translation_drafts_accept(drafts=[draft], by=by, texts={draft.pk: text} if text is not None else None)[0]
+
+
+@transaction.atomic
+def translation_drafts_accept(
+    *, drafts: Iterable[TranslationDraft], by: Any, texts: dict[int, str] | None = None
+) -> list[TranslationDraft]:
+    """Publish several drafts at once (one post revision for a post's fields). All or nothing."""
+    drafts = [TranslationDraft.objects.select_for_update().get(pk=d.pk) for d in drafts]
+    texts = texts or {}
+    post_data: dict[int, dict[str, str]] = {}
+    for draft in drafts:
+        if draft.state == ReviewState.REJECTED and draft.pk not in texts:
+            raise ValidationError(_("This draft was rejected; translate again for a new one."), code="rejected")
+        text = texts.get(draft.pk, draft.text)
+        text = text if draft.field == "body" else (text or "").strip()
+        if not (text or "").strip():
+            raise ValidationError({"text": ValidationError(_("A translation cannot be empty."), code="required")})
+        column = f"{draft.field}_{lang_suffix(draft.language)}"
+        target = draft.target
+        _check_length(target, column, text)
+        if draft.post_id:
+            post_data.setdefault(draft.post_id, {})[column] = text
+        else:
+            setattr(target, column, text)
+            target.save()  # a whole save: modeltranslation keeps the default-language column in step
+        draft.text = text
+    for post_id, data in post_data.items():
+        post = Post.objects.select_for_update().get(pk=post_id)
+        post_update(post=post, by=by, data=data, note=_("Translation accepted"))
+    now = timezone.now()
+    for draft in drafts:
+        draft.state = ReviewState.REVIEWED
+        draft.published_hash = draft.source_hash or draft.published_hash
+        draft.reviewed_by, draft.reviewed_at = _user_or_none(by), now
+        draft.save(update_fields=["text", "state", "published_hash", "reviewed_by", "reviewed_at", "updated_at"])
+    return drafts
+
+
+def translation_draft_reject(*, draft: TranslationDraft, by: Any) -> TranslationDraft:
+    """Discard a pending draft; the published text (if any) stays as it is."""
+    if draft.state != ReviewState.MACHINE_DRAFT:
+        raise ValidationError(_("Only a draft waiting for review can be rejected."), code="not_pending")
+    draft.state = ReviewState.REJECTED
+    draft.reviewed_by, draft.reviewed_at = _user_or_none(by), timezone.now()
+    draft.save(update_fields=["state", "reviewed_by", "reviewed_at", "updated_at"])
+    return draft
+
+
+def translation_drafts_accept_pending(*, post: Post, by: Any, language: str | None = None) -> list[TranslationDraft]:
+    """Accept every draft of the post (its fields, its section's and tags' names) waiting for review."""
+    pending = selectors.translation_drafts_for_post(post=post).filter(state=ReviewState.MACHINE_DRAFT)
+    if language:
+        pending = pending.filter(language=language)
+    return translation_drafts_accept(drafts=list(pending), by=by)
+
+
+# --- key points ---
+
+
+def key_points_request(*, post: Post, by: Any, language: str | None = None, force: bool = False) -> AIJob:
+    """Queue key points of `post` in `language` (default: its source language); `force` writes them
+    again even when the body has not changed since the last ones."""
+    language = _language_choice(post, language, default=post.source_language)
+    text_language, text = selectors.key_points_text(post=post, language=language)
+    if not text:
+        raise ValidationError(_("The post has no body to read key points from."), code="no_body")
+    if text_language != language:
+        reason = get_assistant().translation_unavailable_reason()
+        if reason:
+            raise AssistantUnavailable(
+                _(
+                    "The post has no body in this language to pick key points from: accept a translation "
+                    "first, or set QWEN_API_KEY to have Qwen write them from the other language."
+                )
+            )
+    job, created = aijob_request(
+        post=post, kind=AIJob.Kind.SUMMARIZE, language=language, by=by, options={"force": bool(force)}
+    )
+    if created:
+        enqueue_on_commit("apps.blog.tasks.aijob_run_task", job.pk)
+    return job
+
+
+def _key_points_run(job: AIJob) -> AIRunResult:
+    assistant = get_assistant()
+    post = Post.objects.get(pk=job.post_id)
+    text_language, text = selectors.key_points_text(post=post, language=job.language)
+    if not text:
+        raise AssistantError(_("The post has no body to read key points from."))
+    digest = selectors.text_hash(text)
+    existing = KeyPoints.objects.filter(post=post, language=job.language).first()
+    current = existing is not None and existing.state != ReviewState.REJECTED and digest == existing.source_hash
+    if current and not (job.options or {}).get("force"):
+        return AIRunResult(existing.provider, existing.model_name, 0)  # nothing changed since they were written
+    title = getattr(post, f"title_{lang_suffix(text_language)}") or ""
+    result = assistant.key_points(text, language=job.language, source_language=text_language, title=title)
+    with transaction.atomic():
+        points = KeyPoints.objects.select_for_update().filter(post=post, language=job.language).first()
+        points = points or KeyPoints(post=post, language=job.language)
+        points.points = [p.strip() for p in result.points if p.strip()]
+        points.state = ReviewState.MACHINE_DRAFT
+        points.source_language = text_language
+        points.source_hash = digest
+        points.provider, points.model_name = assistant.provider[:50], str(assistant.model)[:100]
+        points.generated_at = timezone.now()
+        points.job = job
+        points.save()
+        _announce_post_changed(post)
+    return AIRunResult(assistant.provider, assistant.model, result.tokens)
+
+
+AIJOB_RUNNERS[AIJob.Kind.SUMMARIZE] = _key_points_run
+
+KEY_POINT_MAX_CHARS = 300
+
+
+def _clean_points(points: Iterable[Any]) -> list[str]:
+    cleaned = [" ".join(str(p).split()) for p in points if str(p).strip()]
+    if not 1 <= len(cleaned) <= 5:
+        raise ValidationError({"points": ValidationError(_("Give one to five key points."), code="count")})
+    too_long = [p for p in cleaned if len(p) > KEY_POINT_MAX_CHARS]
+    if too_long:
+        raise ValidationError(
+            {
+                "points": ValidationError(
+                    _("A key point has at most %(limit)d characters."),
+                    code="too_long",
+                    params={"limit": KEY_POINT_MAX_CHARS},
+                )
+            }
+        )
+    return cleaned
+
+
+@transaction.atomic
+def key_points_accept(*, key_points: KeyPoints, by: Any, points: Iterable[str] | None = None) -> KeyPoints:
+    """Publish the draft points (as edited when `points` is given): readers see them from now on."""
+    key_points = KeyPoints.objects.select_for_update().select_related("post").get(pk=key_points.pk)
+    if points is None and key_points.state == ReviewState.REJECTED:
+        raise ValidationError(_("These key points were rejected; write them again for new ones."), code="rejected")
+    cleaned = _clean_points(key_points.points if points is None else points)
+    key_points.points = key_points.published_points = cleaned
+    key_points.published_hash = key_points.source_hash
+    key_points.state = ReviewState.REVIEWED
+    key_points.reviewed_by, key_points.reviewed_at = _user_or_none(by), timezone.now()
+    key_points.save()
+    _announce_post_changed(key_points.post)
+    return key_points
+
+
+def key_points_reject(*, key_points: KeyPoints, by: Any) -> KeyPoints:
+    """Discard the pending draft; points accepted earlier stay published."""
+    if key_points.state != ReviewState.MACHINE_DRAFT:
+        raise ValidationError(_("Only key points waiting for review can be rejected."), code="not_pending")
+    key_points.state = ReviewState.REJECTED
+    key_points.reviewed_by, key_points.reviewed_at = _user_or_none(by), timezone.now()
+    key_points.save(update_fields=["state", "reviewed_by", "reviewed_at", "updated_at"])
+    return key_points

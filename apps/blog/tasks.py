@@ -23,3 +23,18 @@ def post_narration_generate_task(self: Task, post_id: int, language: str) -> Non
     """
     can_retry = not self.request.is_eager and self.request.retries < self.max_retries
     services.post_narration_generate(post_id=post_id, language=language, can_retry=can_retry)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def aijob_run_task(job_id: int) -> None:
+    """Run one AI job (translation, key points; narration registers its runner). Takes the job's id.
+
+    `acks_late` + `reject_on_worker_lost`: a worker killed mid-job leaves the message to be delivered
+    again, and the job (still "running") is claimed again; a finished job is never run twice. A job that
+    failed on a retryable provider error (each request was already retried) is run again later, up to
+    `AI_JOB_MAX_ATTEMPTS` runs.
+    """
+    job = services.aijob_run(job_id=job_id)
+    delay = services.aijob_retry_later(job=job) if job is not None else None
+    if delay is not None:
+        aijob_run_task.apply_async((job_id,), countdown=delay)

@@ -25,7 +25,7 @@ from apps.core.numbers import parse_whole_number
 from . import selectors
 from .models import Post, Project, Section
 from .page_cache import cached_page
-from .rendering import plain_text
+from .rendering import plain_text, render_markdown
 from .seo import PageMeta, absolute, author_name, describe, post_description, post_jsonld
 
 PAGE_SIZE = 10
@@ -77,14 +77,41 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "blog/home.html", {"meta": meta, "featured": featured, "page": latest})
 
 
+def _show_machine_drafts(post: Post, language: str) -> bool:
+    """With AI_SHOW_MACHINE_DRAFTS, unreviewed machine translations stand in for missing fields (in
+    memory only, for this page; never saved, never in lists, feeds, search or the API)."""
+    if not settings.AI_SHOW_MACHINE_DRAFTS:
+        return False
+    overlay = selectors.machine_draft_overlay(post=post, language=language)
+    if not overlay:
+        return False
+    suffix = language.replace("-", "_")
+    for name, text in overlay.items():
+        setattr(post, f"{name}_{suffix}", text)
+    if "body" in overlay:
+        rendered = render_markdown(overlay["body"], language=language)
+        setattr(post, f"body_html_{suffix}", rendered.html)
+        setattr(post, f"toc_html_{suffix}", rendered.toc_html)
+        setattr(post, f"reading_time_{suffix}", rendered.reading_time)
+    return True
+
+
 def _post_page(request: HttpRequest, post: Post, *, preview: bool = False) -> HttpResponse:
     language = get_language()
+    machine_translated = _show_machine_drafts(post, language)
     status = selectors.translation_status(post=post, language=language)
     can_read = preview or selectors.user_can_read_post(user=request.user, post=post)
     previous, following = selectors.post_prev_next(post=post)
     related = selectors.post_list_related(post=post, links_only=True)
     url = reverse("blog:post", kwargs={"slug": post.slug})
-    description = post_description(post)
+    summary = selectors.post_summary_text(post=post, language=language)
+    description = post_description(post, summary=summary)
+    machine_points = settings.AI_SHOW_MACHINE_DRAFTS
+    key_points = selectors.post_key_points(post=post, language=language, machine_drafts=machine_points)
+    key_points_language = language
+    if not key_points and status.is_fallback:
+        key_points_language = status.shown_language
+        key_points = selectors.post_key_points(post=post, language=key_points_language, machine_drafts=machine_points)
     crumbs = []
     if post.section_id:
         if post.section.parent_id:
@@ -96,9 +123,12 @@ def _post_page(request: HttpRequest, post: Post, *, preview: bool = False) -> Ht
         title=post.seo_title or post.title,
         description=description,
         og_type="article",
-        noindex=preview or not post.is_live,
+        # Unreviewed machine translations are not for search engines.
+        noindex=preview or not post.is_live or machine_translated,
         breadcrumbs=crumbs,
-        extra_jsonld=[post_jsonld(post=post, url=url, image=cover.get("image", ""), description=description)],
+        extra_jsonld=[
+            post_jsonld(post=post, url=url, image=cover.get("image", ""), description=description, abstract=summary)
+        ],
         **cover,
     )
     context = {
@@ -118,6 +148,11 @@ def _post_page(request: HttpRequest, post: Post, *, preview: bool = False) -> Ht
         "narration": selectors.post_narration_for_reader(
             post=post, language=status.shown_language, user=request.user, can_read=can_read
         ),
+        "machine_translated": machine_translated,
+        "key_points": key_points,
+        "key_points_language": key_points_language,
+        "key_points_machine": bool(key_points)
+        and selectors.post_key_points_are_machine_drafts(post=post, language=key_points_language),
     }
     response = render(request, "blog/post_detail.html", context)
     if preview or not post.is_live:

@@ -5,13 +5,14 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.filters import SearchFilter
 
 from apps.blog import selectors
-from apps.blog.models import Post, Section, Tag
+from apps.blog.models import AIJob, Post, Section, Tag
 from apps.core.numbers import parse_whole_number
 
 # The end of 9999 is in year 10000 in UTC for a site west of UTC (an OverflowError): 9998 is the last year.
@@ -76,3 +77,16 @@ class PostSearchFilter(SearchFilter):
         if not query.strip():
             return queryset
         return selectors.post_search_filter(queryset, query=query, language=view.language, user=request.user)
+
+
+class AIJobFilter(django_filters.FilterSet):
+    post = extend_schema_field({"type": "integer", "minimum": 1})(
+        WholeNumberFilter(field_name="post_id", min_value=1, label=_("Only this post's jobs (its id)."))
+    )
+    kind = django_filters.ChoiceFilter(choices=AIJob.Kind.choices)
+    status = django_filters.ChoiceFilter(choices=AIJob.Status.choices)
+    language = django_filters.ChoiceFilter(choices=settings.LANGUAGES)
+
+    class Meta:
+        model = AIJob
+        fields = ("post", "kind", "status", "language")

@@ -7,14 +7,28 @@ required (it is always present), and nullable exactly where the answer can be nu
 
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.blog import selectors
-from apps.blog.models import LANGUAGE_CODES, AIJob, Post, PostRevision, Project, Section, Tag, lang_suffix
+from apps.blog.assistant import translation_unavailable_reason
+from apps.blog.models import (
+    LANGUAGE_CODES,
+    AIJob,
+    Post,
+    PostRevision,
+    Project,
+    ReviewState,
+    Section,
+    Tag,
+    TranslationDraft,
+    lang_suffix,
+)
+from apps.blog.selectors import TRANSLATION_FIELD_STATES
 from apps.blog.seo import author_name
-from apps.blog.services import TRANSLATED_FIELDS
+from apps.blog.services import TRANSLATE_FIELD_CHOICES, TRANSLATED_FIELDS
 
 TRANSLATION_STATES = ("complete", "fallback", "missing")
 
@@ -177,11 +191,14 @@ class PostListSerializer(serializers.ModelSerializer):
 
 
 class PostDetailSerializer(PostListSerializer):
-    """The body is omitted (null, `locked: true`) for premium posts the caller has no grant for."""
+    """The body is omitted (null, `locked: true`) for premium posts the caller has no grant for.
+
+    `key_points`: the reviewed key points in the answer's language (never an unreviewed draft)."""
 
     body_html = serializers.SerializerMethodField()
     toc_html = serializers.SerializerMethodField()
     locked = serializers.SerializerMethodField()
+    key_points = serializers.SerializerMethodField()
 
     class Meta(PostListSerializer.Meta):
         fields = (
@@ -192,8 +209,13 @@ class PostDetailSerializer(PostListSerializer):
             "locked",
             "body_html",
             "toc_html",
+            "key_points",
         )
         read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_key_points(self, post: Post) -> list[str]:
+        return selectors.post_key_points(post=post, language=self.context["language"])
 
     def _readable(self, post: Post) -> bool:
         cache = self.context.setdefault("_readable", {})
@@ -459,3 +481,176 @@ class PostNarrationSerializer(serializers.Serializer):
     duration = serializers.FloatField(help_text=_("Seconds."))
     provider = serializers.CharField()
     voice = serializers.CharField()
+
+
+# --- AI assistance: jobs, translation drafts, key points (editors) ----------------------------------
+
+
+class AIJobSerializer(serializers.ModelSerializer):
+    """One translation, key-points or narration run: progress, error, provider, tokens, timings."""
+
+    post = serializers.SerializerMethodField()
+    requested_by = serializers.SerializerMethodField()
+    duration_seconds = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AIJob
+        fields = (
+            "id",
+            "kind",
+            "post",
+            "language",
+            "status",
+            "progress",
+            "error",
+            "provider",
+            "model_name",
+            "tokens_used",
+            "attempts",
+            "options",
+            "requested_by",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "duration_seconds",
+        )
+        read_only_fields = fields
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "properties": {"id": {"type": "integer"}, "slug": {"type": "string"}},
+            "required": ["id", "slug"],
+        }
+    )
+    def get_post(self, job: AIJob) -> dict[str, Any]:
+        return {"id": job.post_id, "slug": job.post.slug}
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_requested_by(self, job: AIJob) -> str | None:
+        return author_name(job.requested_by) or None
+
+    @extend_schema_field(serializers.FloatField(allow_null=True))
+    def get_duration_seconds(self, job: AIJob) -> float | None:
+        return round(job.duration.total_seconds(), 3) if job.duration is not None else None
+
+
+class TranslateRequestSerializer(serializers.Serializer):
+    language = serializers.ChoiceField(
+        choices=settings.LANGUAGES, required=False, help_text=_("Target language; default: the one the post lacks.")
+    )
+    fields = serializers.ListField(
+        child=serializers.ChoiceField(choices=TRANSLATE_FIELD_CHOICES),
+        required=False,
+        max_length=len(TRANSLATE_FIELD_CHOICES),
+        help_text=_(
+            "Translate exactly these (\"names\": the section's and tags' names), whatever their state; "
+            "default: every field whose translation is missing or stale."
+        ),
+    )
+    only_stale = serializers.BooleanField(
+        default=False, help_text=_('Translate again only the fields whose source changed ("Regenerate stale").')
+    )
+
+
+class KeyPointsRequestSerializer(serializers.Serializer):
+    language = serializers.ChoiceField(
+        choices=settings.LANGUAGES, required=False, help_text=_("Default: the post's source language.")
+    )
+    force = serializers.BooleanField(default=False, help_text=_("Write them again even if the body is unchanged."))
+
+
+class TranslationDraftBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TranslationDraft
+        fields = ("id", "text", "state", "provider", "model_name", "translated_at", "job", "reviewed_at")
+        read_only_fields = fields
+
+
+class FieldStateSerializer(serializers.Serializer):
+    target = serializers.ChoiceField(choices=("post", "tag", "section"), read_only=True)
+    target_id = serializers.IntegerField(read_only=True)
+    label = serializers.CharField(read_only=True)
+    field = serializers.CharField(read_only=True)
+    language = LanguageCodeField(read_only=True)
+    state = serializers.ChoiceField(choices=TRANSLATION_FIELD_STATES, read_only=True)
+    source_text = serializers.CharField(read_only=True)
+    published_text = serializers.CharField(read_only=True)
+    draft = TranslationDraftBriefSerializer(read_only=True, allow_null=True)
+
+
+class KeyPointsStateSerializer(serializers.Serializer):
+    language = LanguageCodeField(read_only=True)
+    state = serializers.ChoiceField(choices=TRANSLATION_FIELD_STATES, read_only=True)
+    text_language = LanguageCodeField(read_only=True)
+    id = serializers.IntegerField(read_only=True, allow_null=True)
+    review = serializers.ChoiceField(choices=ReviewState.choices, read_only=True, allow_null=True)
+    points = serializers.ListField(child=serializers.CharField(), read_only=True)
+    published_points = serializers.ListField(child=serializers.CharField(), read_only=True)
+    provider = serializers.CharField(read_only=True)
+    model_name = serializers.CharField(read_only=True)
+    generated_at = serializers.DateTimeField(read_only=True, allow_null=True)
+
+
+class PostTranslationsSerializer(serializers.Serializer):
+    """Everything an editor reviews for a post: field states with drafts, key points, availability."""
+
+    source_language = LanguageCodeField(read_only=True)
+    translation_available = serializers.BooleanField(read_only=True)
+    unavailable_reason = serializers.CharField(read_only=True)
+    fields = FieldStateSerializer(many=True, read_only=True)
+    key_points = KeyPointsStateSerializer(many=True, read_only=True)
+
+
+def post_translations_data(post: Post) -> dict[str, Any]:
+    reason = translation_unavailable_reason()
+    key_points = []
+    for item in selectors.key_points_states(post=post):
+        record = item.record
+        key_points.append(
+            {
+                "language": item.language,
+                "state": item.state,
+                "text_language": item.text_language,
+                "id": record.pk if record else None,
+                "review": record.state if record else None,
+                "points": list(record.points) if record else [],
+                "published_points": list(record.published_points) if record else [],
+                "provider": record.provider if record else "",
+                "model_name": record.model_name if record else "",
+                "generated_at": record.generated_at if record else None,
+            }
+        )
+    fields = [*selectors.translation_states(post=post), *selectors.translation_name_states(post=post)]
+    return {
+        "source_language": post.source_language,
+        "translation_available": not reason,
+        "unavailable_reason": reason,
+        "fields": [{**vars(state), "draft": state.draft} for state in fields],
+        "key_points": key_points,
+    }
+
+
+class DraftReviewSerializer(serializers.Serializer):
+    draft = serializers.IntegerField(
+        min_value=1, max_value=2**63 - 1, help_text=_("The id of one of the post's drafts (see GET translations).")
+    )
+    decision = serializers.ChoiceField(choices=("accept", "reject"))
+    text = serializers.CharField(
+        required=False, allow_blank=True, trim_whitespace=False, help_text=_("Accept this text instead of the draft's.")
+    )
+
+
+class AcceptAllSerializer(serializers.Serializer):
+    language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
+
+
+class KeyPointsReviewSerializer(serializers.Serializer):
+    language = serializers.ChoiceField(choices=settings.LANGUAGES)
+    decision = serializers.ChoiceField(choices=("accept", "reject"))
+    points = serializers.ListField(
+        child=serializers.CharField(max_length=300),
+        required=False,
+        max_length=5,
+        help_text=_("Accept these points instead of the draft's (one to five)."),
+    )

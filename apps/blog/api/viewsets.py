@@ -7,19 +7,22 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import APIException
 from rest_framework.filters import OrderingFilter
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.blog import selectors, services
-from apps.blog.models import LANGUAGE_CODES, Post, PostRevision, Project, Section, Tag, lang_suffix
+from apps.blog.errors import AssistantUnavailable
+from apps.blog.models import LANGUAGE_CODES, AIJob, KeyPoints, Post, PostRevision, Project, Section, Tag, lang_suffix
+from apps.core.schema import ErrorSerializer
 
 from . import serializers as s
-from .filters import PostFilter, PostSearchFilter
+from .filters import AIJobFilter, PostFilter, PostSearchFilter
 from .language import LanguageMixin
 from .permissions import IsEditor, IsEditorOrReadOnly
 
@@ -39,6 +42,30 @@ _LIST_DEFERRED = (
 )
 
 
+class NarrationUnavailable(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "Narration is unavailable."
+    default_code = "narration_unavailable"
+
+
+class AssistantUnavailableError(APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = _("The writing assistant is unavailable.")
+    default_code = "assistant_unavailable"
+
+
+class AssistantErrorsMixin:
+    """A provider that cannot do the work (no key) is a 503 with the reason, in the API's error shape."""
+
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, AssistantUnavailable):
+            exc = AssistantUnavailableError(detail=str(exc))
+        return super().handle_exception(exc)  # type: ignore[misc]
+
+
+AI_UNAVAILABLE = OpenApiResponse(ErrorSerializer, description="No provider can do this here (e.g. no QWEN_API_KEY).")
+
+
 class WriteThrottleMixin:
     """Unsafe methods count against the "write" throttle scope."""
 
@@ -56,6 +83,7 @@ class WriteThrottleMixin:
     partial_update=extend_schema(request=s.PostWriteSerializer, responses=s.PostEditorSerializer),
 )
 class PostViewSet(
+    AssistantErrorsMixin,
     LanguageMixin,
     WriteThrottleMixin,
     mixins.ListModelMixin,
@@ -194,11 +222,103 @@ class PostViewSet(
         data = [{**asdict(p), "url": request.build_absolute_uri(p.url)} for p in players if p is not None]
         return Response(s.PostNarrationSerializer(data, many=True).data)
 
+    # --- AI assistance (editors): translation drafts and key points -----------------------------
 
-class NarrationUnavailable(exceptions.APIException):
-    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    default_detail = "Narration is unavailable."
-    default_code = "narration_unavailable"
+    def _translations(self, post: Post, status_code: int = status.HTTP_200_OK) -> Response:
+        post = Post.objects.select_related("section").prefetch_related("tags", "key_points").get(pk=post.pk)
+        return Response(s.PostTranslationsSerializer(s.post_translations_data(post)).data, status=status_code)
+
+    @extend_schema(request=s.TranslateRequestSerializer, responses={202: s.AIJobSerializer, 503: AI_UNAVAILABLE})
+    @action(detail=True, methods=["post"], permission_classes=(IsEditor,))
+    def translate(self, request: Request, slug: str | None = None) -> Response:
+        """Queue a machine translation into `language` (an AIJob); the drafts then wait for review.
+
+        503 when no translating provider is configured (`QWEN_API_KEY`), with the reason."""
+        body = s.TranslateRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        job = services.translation_request(post=self.get_object(), by=request.user, **body.validated_data)
+        return Response(s.AIJobSerializer(selectors.aijob_list().get(pk=job.pk)).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(request=s.KeyPointsRequestSerializer, responses={202: s.AIJobSerializer, 503: AI_UNAVAILABLE})
+    @action(detail=True, methods=["post"], permission_classes=(IsEditor,))
+    def summarize(self, request: Request, slug: str | None = None) -> Response:
+        """Queue 3 to 5 key points in `language` (an AIJob): Qwen, or the local extractive summarizer."""
+        body = s.KeyPointsRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        job = services.key_points_request(post=self.get_object(), by=request.user, **body.validated_data)
+        return Response(s.AIJobSerializer(selectors.aijob_list().get(pk=job.pk)).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(request=None, responses=s.PostTranslationsSerializer)
+    @action(detail=True, methods=["get"], permission_classes=(IsEditor,))
+    def translations(self, request: Request, slug: str | None = None) -> Response:
+        """Per field and language: state (missing, machine_draft, reviewed, stale), source, published
+        text and draft; the section's and tags' names; key points per language."""
+        return self._translations(self.get_object())
+
+    @extend_schema(request=s.DraftReviewSerializer, responses=s.PostTranslationsSerializer)
+    @action(
+        detail=True,
+        methods=["post"],
+        permission_classes=(IsEditor,),
+        url_path="translations/review",
+        url_name="translations-review",
+    )
+    def review_translation(self, request: Request, slug: str | None = None) -> Response:
+        """Accept a draft (its text, or `text` as corrected) into the reader field, or reject it."""
+        post = self.get_object()
+        body = s.DraftReviewSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        draft = selectors.translation_drafts_for_post(post=post).filter(pk=body.validated_data["draft"]).first()
+        if draft is None:
+            raise serializers.ValidationError({"draft": [_("This post has no such draft.")]}, code="unknown_draft")
+        if body.validated_data["decision"] == "accept":
+            services.translation_draft_accept(draft=draft, by=request.user, text=body.validated_data.get("text"))
+        else:
+            services.translation_draft_reject(draft=draft, by=request.user)
+        return self._translations(post)
+
+    @extend_schema(request=s.AcceptAllSerializer, responses=s.PostTranslationsSerializer)
+    @action(
+        detail=True,
+        methods=["post"],
+        permission_classes=(IsEditor,),
+        url_path="translations/accept-all",
+        url_name="translations-accept-all",
+    )
+    def accept_all_translations(self, request: Request, slug: str | None = None) -> Response:
+        """Accept every draft waiting for review (in `language`, or all): one revision of the post."""
+        post = self.get_object()
+        body = s.AcceptAllSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.translation_drafts_accept_pending(
+            post=post, by=request.user, language=body.validated_data.get("language")
+        )
+        return self._translations(post)
+
+    @extend_schema(request=s.KeyPointsReviewSerializer, responses=s.PostTranslationsSerializer)
+    @action(
+        detail=True,
+        methods=["post"],
+        permission_classes=(IsEditor,),
+        url_path="key-points/review",
+        url_name="key-points-review",
+    )
+    def review_key_points(self, request: Request, slug: str | None = None) -> Response:
+        """Publish the key points of `language` (the draft's, or `points` as corrected), or reject them."""
+        post = self.get_object()
+        body = s.KeyPointsReviewSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        record = KeyPoints.objects.filter(post=post, language=data["language"]).first()
+        if record is None:
+            raise serializers.ValidationError(
+                {"language": [_("This post has no key points in this language yet.")]}, code="no_key_points"
+            )
+        if data["decision"] == "accept":
+            services.key_points_accept(key_points=record, by=request.user, points=data.get("points"))
+        else:
+            services.key_points_reject(key_points=record, by=request.user)
+        return self._translations(post)
 
 
 @extend_schema_view(
@@ -261,3 +381,23 @@ class ProjectViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer]:
         return s.ProjectListSerializer if self.action == "list" else s.ProjectDetailSerializer
+
+
+class AIJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Editors: every AI job (translation, key points, narration), newest first, with a retry for failed ones."""
+
+    serializer_class = s.AIJobSerializer
+    permission_classes = (IsEditor,)
+    filterset_class = AIJobFilter
+    filter_backends = (DjangoFilterBackend,)
+    queryset = AIJob.objects.none()
+
+    def get_queryset(self) -> QuerySet[AIJob]:
+        return selectors.aijob_list()
+
+    @extend_schema(request=None, responses=s.AIJobSerializer)
+    @action(detail=True, methods=["post"])
+    def retry(self, request: Request, pk: str | None = None) -> Response:
+        """Queue a failed job again (400 for a job that has not failed)."""
+        job = services.aijob_requeue(job=self.get_object(), by=request.user)
+        return Response(s.AIJobSerializer(selectors.aijob_list().get(pk=job.pk)).data)
