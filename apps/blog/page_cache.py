@@ -22,6 +22,8 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
@@ -34,6 +36,8 @@ MISS, HIT, BYPASS = "miss", "hit", "bypass"
 _PER_RESPONSE_HEADERS = frozenset(
     {"content-type", "content-length", "etag", "last-modified", "cache-control", "x-page-cache", "set-cookie"}
 )
+
+MESSAGES_COOKIE = CookieStorage.cookie_name  # one-time messages ("You have signed out.") wait here
 
 
 def page_key(language: str, full_path: str) -> str:
@@ -68,10 +72,17 @@ def invalidate_pages(**kwargs: Any) -> None:
     cache.set(STATE_KEY, (time.time_ns(), _next_due_timestamp()), timeout=None)
 
 
+def _carries_messages(request: HttpRequest) -> bool:
+    """A one-time message waits for this visitor ("You have signed out."): their page is their own."""
+    return MESSAGES_COOKIE in request.COOKIES or len(messages.get_messages(request)) > 0
+
+
 def _is_cacheable_request(request: HttpRequest) -> bool:
     if request.method not in ("GET", "HEAD"):
         return False
     if settings.BLOG_PAGE_CACHE_TIMEOUT <= 0:
+        return False
+    if MESSAGES_COOKIE in request.COOKIES:
         return False
     # A session cookie may mean a signed-in reader (editor banners, unlocked premium bodies).
     if settings.SESSION_COOKIE_NAME in request.COOKIES:
@@ -127,6 +138,8 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             response = view(request, *args, **kwargs)
             if response.status_code != 200 or response.streaming or response.has_header("Cache-Control"):
                 return response  # errors, redirects, and pages that set their own policy (previews)
+            if _carries_messages(request):
+                return response  # it shows this visitor's messages: never replay it to anyone else
             content = response.content
             etag = '"' + hashlib.md5(content, usedforsecurity=False).hexdigest() + '"'
             entry = (generation, content, response["Content-Type"], etag, None)
@@ -157,6 +170,7 @@ class PageCacheMiddleware:
             request.method not in ("GET", "HEAD")
             or settings.BLOG_PAGE_CACHE_TIMEOUT <= 0
             or settings.SESSION_COOKIE_NAME in request.COOKIES
+            or MESSAGES_COOKIE in request.COOKIES
         ):
             return self.get_response(request)
         language = get_language_from_path(request.path_info)

@@ -110,3 +110,15 @@ def test_anonymous_readers_with_a_session_cookie_still_get_cached_pages(client):
     client.get(f"/en/posts/{post.slug}/")
     client.cookies["sessionid"] = "not-a-session"
     assert client.get(f"/en/posts/{post.slug}/")["X-Page-Cache"] == "hit"
+
+
+def test_a_signed_out_message_is_never_cached_into_a_page_other_readers_get(client, reader):
+    from django.test import Client
+
+    client.force_login(reader)
+    response = client.post("/en/accounts/logout/", follow=True)
+    assert "You have signed out." in response.content.decode()
+    stranger = Client()
+    first, second = stranger.get("/en/"), stranger.get("/en/")
+    assert "You have signed out." not in first.content.decode()
+    assert "You have signed out." not in second.content.decode()
