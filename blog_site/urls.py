@@ -22,6 +22,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("apps.media.urls")),
     path("robots.txt", blog_machine_views.robots_txt, name="robots-txt"),
+    # Browsers ask for /favicon.ico whatever the page links: send them to the one icon.
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("sitemap.xml", blog_machine_views.sitemap_index, name="sitemap-index"),
     path("sitemap-<section>.xml", blog_machine_views.sitemap_section, name="sitemap-section"),
 ]

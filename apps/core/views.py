@@ -1,7 +1,8 @@
 """Machine endpoints (health) and the error pages."""
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -37,3 +38,9 @@ def server_error(request: HttpRequest) -> HttpResponse:
         return api_error(request, 500)
     # Render without context processors that might touch the failing part.
     return render(request, "500.html", status=500)
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page links: send them to the one icon (resolved per
+    request, so the hashed name of the production static files is used)."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))

@@ -76,3 +76,9 @@ def test_readyz_names_a_broken_database_with_503():
     assert result["status"] == 503
     assert result["body"]["failing"] == ["database"]
     assert result["body"]["checks"]["cache"] == "ok"
+
+
+def test_browsers_asking_for_favicon_ico_are_sent_to_the_site_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("/img/favicon.svg")
