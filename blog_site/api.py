@@ -39,5 +39,8 @@ router.register("reactions", ReactionViewSet, basename="reaction")
 router.register("notification-preferences", NotificationPreferenceViewSet, basename="notification-preference")
 # payments
 # analytics
+from apps.analytics.api.viewsets import AnalyticsViewSet  # noqa: E402
+
+router.register("analytics", AnalyticsViewSet, basename="analytics")
 
 urlpatterns = router.urls

@@ -101,6 +101,8 @@ MIDDLEWARE = [
     # API paths answer JSON errors; JSON nested too deep or bodies over the limit stop here (apps/core/api_errors.py).
     "apps.core.api_errors.ApiErrorMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Cookie-free page views (apps/analytics): sees page-cache hits too, never touches the bytes.
+    "apps.analytics.middleware.CaptureMiddleware",
     # Page-cache hits for readers without a session cookie are answered here, before sessions, auth,
     # locale, CSRF and URL resolution run (apps/blog/page_cache.py).
     "apps.blog.page_cache.PageCacheMiddleware",
@@ -169,13 +171,17 @@ REDIS_URL = env.str("REDIS_URL", default="")
 _CACHE_PREFIX = env.str("CACHE_KEY_PREFIX", default="inkwell") + (
     os.environ.get("PYTEST_XDIST_WORKER", "") if TESTING else ""
 )
+# Redis away: reads miss and writes are dropped (logged) so reader pages still render; rate limits
+# then fail open until it is back (/readyz reports the outage).
+REDIS_CACHE_OPTIONS = {"SOCKET_CONNECT_TIMEOUT": 2, "SOCKET_TIMEOUT": 2, "IGNORE_EXCEPTIONS": True}
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True  # django-redis' own switch: an outage shows in the logs
 CACHES = {
     "default": (
         {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": _CACHE_PREFIX,
-            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 2, "SOCKET_TIMEOUT": 2},
+            "OPTIONS": REDIS_CACHE_OPTIONS,
         }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "KEY_PREFIX": _CACHE_PREFIX}
@@ -443,6 +449,16 @@ CELERY_BEAT_SCHEDULE = {
     },
     # prune_backups with the BACKUP_KEEP_* settings, after the nightly backup.
     "Prune old backups (daily)": {"task": "apps.core.tasks.backup_prune_task", "schedule": crontab(minute=30, hour=3)},
+    # Page views buffered by the capture middleware, in bulk. django-celery-beat reads `expire_seconds`:
+    # a backlog of flushes is pointless, the next one takes everything.
+    "analytics-flush": {
+        "task": "apps.analytics.tasks.analytics_flush_task",
+        "schedule": 5.0,
+        "options": {"expire_seconds": 10},
+    },
+    # Daily rollups (a day that got late views is rebuilt), then raw views past ANALYTICS_RAW_RETENTION_DAYS.
+    "analytics-rollup": {"task": "apps.analytics.tasks.analytics_rollup_task", "schedule": 600.0},
+    "analytics-prune": {"task": "apps.analytics.tasks.analytics_prune_task", "schedule": 24 * 3600.0},
 }
 
 # --- API ----------------------------------------------------------------------------------------
@@ -504,6 +520,8 @@ SPECTACULAR_SETTINGS = {
         "TranslationStateEnum": "apps.blog.api.serializers.TRANSLATION_STATES",
         "AIJobKindEnum": "apps.blog.models.AIJob.Kind",
         "AIJobStatusEnum": "apps.blog.models.AIJob.Status",
+        "TranslationFieldStateEnum": "apps.blog.selectors.TRANSLATION_FIELD_STATES",
+        "ReviewStateEnum": "apps.blog.models.ReviewState",
         "TranslationDraftTargetEnum": ["post", "tag", "section"],
         "CommentTargetEnum": ["post", "board"],
         # One name for every field choosing among LANGUAGES (source language, preferred language...).
@@ -712,9 +730,25 @@ AI_TRANSLATE_ON_PUBLISH = env.bool("AI_TRANSLATE_ON_PUBLISH", default=False)
 # time), up to AI_JOB_MAX_ATTEMPTS runs in all (with a broker; without one, editors retry by hand).
 AI_JOB_MAX_ATTEMPTS = env.int("AI_JOB_MAX_ATTEMPTS", default=3)
 AI_JOB_RETRY_DELAY = env.float("AI_JOB_RETRY_DELAY", default=60.0)
-SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
-    {
-        "TranslationFieldStateEnum": "apps.blog.selectors.TRANSLATION_FIELD_STATES",
-        "ReviewStateEnum": "apps.blog.models.ReviewState",
-    }
-)
+
+# Callables (dotted paths) adding safe HTML to a post's meta line on cards and post pages (higher apps
+# plug in here, e.g. analytics' view counts): the blog imports none of them.
+BLOG_POST_META_EXTRAS = ["apps.analytics.display.post_views_label"]
+
+# --- analytics ----------------------------------------------------------------------------------
+# Cookie-free page views (apps/analytics): captured before the page cache answers, buffered, flushed in bulk.
+ANALYTICS_ENABLED = env.bool("ANALYTICS_ENABLED", default=True)
+# "redis": a list in the Redis of the cache below (production); "memory": this process only (development).
+ANALYTICS_BUFFER = env.str("ANALYTICS_BUFFER", default="") or ("redis" if REDIS_URL else "memory")
+ANALYTICS_REDIS_CACHE = "default"  # the django-redis cache alias whose Redis holds the buffer
+# Each web process gathers views for this long (or this many) before one RPUSH; 0 pushes every view at once.
+ANALYTICS_PUSH_INTERVAL = env.float("ANALYTICS_PUSH_INTERVAL", default=1.0)
+ANALYTICS_PUSH_BATCH = 500
+ANALYTICS_BUFFER_MAX = 200_000  # views waiting in one process before more are counted as lost
+ANALYTICS_RAW_RETENTION_DAYS = env.int("ANALYTICS_RAW_RETENTION_DAYS", default=90)
+# Without a worker (eager Celery, `make run`), the in-process buffer is flushed after a response once
+# it holds this many views or its oldest is this many seconds old (0: never; tests flush by hand).
+ANALYTICS_INLINE_FLUSH_AT = 0 if TESTING else 100
+ANALYTICS_INLINE_FLUSH_SECONDS = 0 if TESTING else 10
+# Reader paths (after the language prefix) that are never counted.
+ANALYTICS_SKIP_PATHS = ("accounts/", "preview/")

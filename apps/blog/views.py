@@ -158,6 +158,8 @@ def _post_page(request: HttpRequest, post: Post, *, preview: bool = False) -> Ht
     if preview or not post.is_live:
         response["X-Robots-Tag"] = "noindex"
         response["Cache-Control"] = "no-store"
+    else:
+        response.page_object = ("post", post.pk)  # kept by the page cache (page_cache.py)
     return response
 
 
@@ -357,7 +359,9 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
         breadcrumbs=[(_("Projects"), reverse("blog:projects")), (project.title, url)],
         **_cover_meta(project.cover),
     )
-    return render(request, "blog/project_detail.html", {"meta": meta, "project": _with_price_label(project)})
+    response = render(request, "blog/project_detail.html", {"meta": meta, "project": _with_price_label(project)})
+    response.page_object = ("project", project.pk)  # kept by the page cache (page_cache.py)
+    return response
 
 
 @require_safe

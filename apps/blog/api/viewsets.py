@@ -121,6 +121,13 @@ class PostViewSet(
             return s.PostListSerializer
         return s.PostEditorSerializer if self.is_editor else s.PostDetailSerializer
 
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        post = self.get_object()
+        response = Response(self.get_serializer(post).data)
+        if post.is_live:
+            response.page_object = ("post", post.pk)  # a read of this post (page_cache.py: `page_object`)
+        return response
+
     def _editor_view(self, post: Post, status_code: int = status.HTTP_200_OK) -> Response:
         post = selectors.post_list_visible(user=self.request.user).get(pk=post.pk)
         context = self.get_serializer_context()
@@ -378,6 +385,13 @@ class ProjectViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self) -> Any:
         return selectors.project_list_visible(user=self.request.user)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        project = self.get_object()
+        response = Response(self.get_serializer(project).data)
+        if project.is_published:
+            response.page_object = ("project", project.pk)  # a read of this project (see PostViewSet)
+        return response
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer]:
         return s.ProjectListSerializer if self.action == "list" else s.ProjectDetailSerializer

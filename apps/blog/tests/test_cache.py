@@ -122,3 +122,20 @@ def test_a_signed_out_message_is_never_cached_into_a_page_other_readers_get(clie
     first, second = stranger.get("/en/"), stranger.get("/en/")
     assert "You have signed out." not in first.content.decode()
     assert "You have signed out." not in second.content.decode()
+
+
+def test_reader_pages_are_served_uncached_while_the_cache_server_is_down(client, settings):
+    """Redis away (a refused port): pages render as misses instead of answering 500."""
+    post = PostFactory(title_en="Still readable")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": settings.REDIS_CACHE_OPTIONS,  # the production options, pointed at a dead port
+        }
+    }
+    for path in ("/en/", f"/en/posts/{post.slug}/"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert response["X-Page-Cache"] == "miss"
+    assert "Still readable" in client.get("/en/").content.decode()

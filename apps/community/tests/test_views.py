@@ -278,7 +278,7 @@ def test_a_post_with_500_comments_takes_as_many_queries_as_one_with_a_single_com
     few, many = PostFactory(), PostFactory()
     _many_comments(few, 1)
     _many_comments(many, 500)
-    budget = 12 if signed_in else 9  # the page (key points, narration) plus the thread in one query
+    budget = 16 if signed_in else 13  # the page (key points, narration, cold view counts) plus the thread
     with django_assert_max_num_queries(budget):
         assert "1 comment" in client.get(f"/en/posts/{few.slug}/").content.decode()
     with django_assert_max_num_queries(budget):
@@ -301,7 +301,8 @@ def test_post_cards_show_comment_counts_on_home_tag_and_section_pages_in_one_que
             CommentFactory(post=post)
     CommentFactory(post=posts[0], status=Comment.Status.SPAM)
     for url in ("/en/", f"/en/tags/{tag.slug}/", f"/en/sections/{section.slug}/"):
-        with django_assert_max_num_queries(9):
+        # 9 for the list and its comment counts, 2 for the analytics view counts (issue 16 trims these).
+        with django_assert_max_num_queries(11):
             html = _html(client, url)
         assert f'href="/en/posts/{posts[3].slug}/#comments">3 comments</a>' in html
         assert f'href="/en/posts/{posts[1].slug}/#comments">1 comment</a>' in html

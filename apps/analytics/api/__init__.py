@@ -1,0 +1,1 @@
+"""The analytics API under /api/v1/analytics/."""
