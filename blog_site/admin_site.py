@@ -104,10 +104,17 @@ def regroup(apps: list[dict[str, Any]], *, show_system: bool) -> list[dict[str, 
         groups[home]["models"].extend(app["models"])
     ordered = sorted(
         groups.values(),
-        key=lambda g: (GROUP_ORDER.index(g["app_label"]) if g["app_label"] in GROUP_ORDER else len(GROUP_ORDER), str(g["name"])),
+        key=lambda g: (
+            GROUP_ORDER.index(g["app_label"]) if g["app_label"] in GROUP_ORDER else len(GROUP_ORDER),
+            str(g["name"]),
+        ),
     )
     for group in ordered:
         group["models"].sort(key=lambda m: str(m["name"]))
+    for model in system:
+        # allauth's UserSession has no verbose name to translate: name it here.
+        if model.get("object_name") == "UserSession":
+            model["name"] = _("User sessions")
     if show_system and system:
         system.sort(key=lambda m: str(m["name"]))
         ordered.append(
@@ -120,3 +127,14 @@ def regroup(apps: list[dict[str, Any]], *, show_system: bool) -> list[dict[str, 
             }
         )
     return ordered
+
+
+def boolean_icon(value: bool | None) -> str:
+    """Django's yes/no/unknown icon with a translated alt text ("是" / "否" / "未知")."""
+    from django.templatetags.static import static
+    from django.utils.html import format_html
+    from django.utils.translation import gettext
+
+    name = {True: "yes", False: "no", None: "unknown"}[value]
+    label = {True: gettext("Yes"), False: gettext("No"), None: gettext("Unknown")}[value]
+    return format_html('<img src="{}" alt="{}">', static(f"admin/img/icon-{name}.svg"), label)

@@ -599,7 +599,10 @@ class PostAdmin(NarrationAdminMixin, PostAIAdminMixin, TabbedTranslationAdmin):
         (None, {"fields": ("title", "slug", "source_language", "summary", "body")}),
         # Shown without JavaScript; with it, the live preview under each body replaces it (post_editor.js).
         (_("Rendered bodies"), {"classes": ("blog-saved-preview",), "fields": ("rendered_preview",)}),
-        (_("Publishing"), {"fields": ("status", "published_at", "section", "tags", "author", "cover", "reading_times")}),
+        (
+            _("Publishing"),
+            {"fields": ("status", "published_at", "section", "tags", "author", "cover", "reading_times")},
+        ),
         (_("Flags"), {"fields": ("is_featured", "is_premium")}),
         (_("Translations and key points"), {"fields": ("ai_overview",)}),
         (_("SEO"), {"classes": ("collapse",), "fields": ("seo_title", "seo_description", "seo_keywords")}),
@@ -802,9 +805,7 @@ class PostAdmin(NarrationAdminMixin, PostAIAdminMixin, TabbedTranslationAdmin):
             return JsonResponse({"detail": " ".join(exc.messages)}, status=400)
         if revision is None:
             return JsonResponse({"saved": False, "detail": str(_("No changes since the last revision."))})
-        at = translation.gettext("Autosaved at %(time)s") % {
-            "time": f"{timezone.localtime(revision.created_at):%H:%M}"
-        }
+        at = translation.gettext("Autosaved at %(time)s") % {"time": f"{timezone.localtime(revision.created_at):%H:%M}"}
         return JsonResponse({"saved": True, "revision": revision.pk, "detail": at})
 
     def preview_link_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
@@ -1168,7 +1169,16 @@ class GlossaryTermAdmin(admin.ModelAdmin):
 class TranslationDraftAdmin(admin.ModelAdmin):
     """Read-only list of machine drafts; they are reviewed on their post's "Translations" page."""
 
-    list_display = ("__str__", "field", "language", "state", "provider", "model_name", "translated_at", "review_link")
+    list_display = (
+        "target_label",
+        "field_label",
+        "language",
+        "state",
+        "provider",
+        "model_name",
+        "translated_at",
+        "review_link",
+    )
     list_select_related = ("post", "tag", "section")
     list_filter = ("state", "language", "field", "provider")
     search_fields = ("post__title_en", "post__title_zh_hans", "tag__name_en", "tag__name_zh_hans", "text")
@@ -1195,6 +1205,14 @@ class TranslationDraftAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    @admin.display(description=_("translated item"))
+    def target_label(self, draft: TranslationDraft) -> str:
+        return str(draft.target)
+
+    @admin.display(description=_("field"), ordering="field")
+    def field_label(self, draft: TranslationDraft) -> str:
+        return str(FIELD_LABELS.get(draft.field, draft.field))
 
     @admin.display(description=_("review"))
     def review_link(self, draft: TranslationDraft) -> str:

@@ -320,7 +320,9 @@ def post_editor_lists(*, limit: int = 8, now: datetime | None = None) -> EditorL
         missing |= _missing_q(code)
     # Which languages are missing is judged from the titles and bodies' emptiness, not their text.
     flags = {
-        f"has_{lang_suffix(code)}": Case(When(_missing_q(code), then=Value(False)), default=Value(True), output_field=BooleanField())
+        f"has_{lang_suffix(code)}": Case(
+            When(_missing_q(code), then=Value(False)), default=Value(True), output_field=BooleanField()
+        )
         for code in LANGUAGE_CODES
     }
     lacking_qs = (

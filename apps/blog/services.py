@@ -250,7 +250,11 @@ def post_autosave(*, post: Post, by: Any, data: dict[str, str]) -> PostRevision 
     if latest is not None and latest.data == snapshot:
         return None
     user = _user_or_none(by)
-    if latest is not None and latest.note == PostRevision.Note.AUTOSAVED and latest.created_by_id == getattr(user, "pk", None):
+    if (
+        latest is not None
+        and latest.note == PostRevision.Note.AUTOSAVED
+        and latest.created_by_id == getattr(user, "pk", None)
+    ):
         latest.data = snapshot
         latest.created_at = timezone.now()
         latest.save(update_fields=["data", "created_at", "updated_at"])
