@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import BooleanField, Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.media import speech
 from apps.media.models import Asset
@@ -427,7 +428,7 @@ def revision_field_label(name: str) -> str:
         for code in LANGUAGE_CODES:
             if name == f"{base}_{lang_suffix(code)}":
                 label = Post._meta.get_field(base).verbose_name
-                return f"{label} ({languages[code]})"
+                return _("%(field)s (%(language)s)") % {"field": label, "language": languages[code]}
     if name == "tag_ids":
         return str(Post._meta.get_field("tags").verbose_name)
     try:
