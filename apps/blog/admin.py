@@ -566,7 +566,7 @@ class PostAdmin(NarrationAdminMixin, PostAIAdminMixin, TabbedTranslationAdmin):
     action_form = ScheduleActionForm
     change_form_template = "admin/blog/post/change_form.html"
     # Fits a 1366 px screen beside the filters: the author is a filter, languages and flags are badges.
-    list_display = ("title", "status", "published_at", "section", "languages", "flags")
+    list_display = ("title", "status", "published", "section", "languages", "flags")
     list_display_links = ("title",)
     list_select_related = ("section",)
     list_filter = (
@@ -632,6 +632,12 @@ class PostAdmin(NarrationAdminMixin, PostAIAdminMixin, TabbedTranslationAdmin):
             "autosave_fields": sorted(services.AUTOSAVE_FIELDS),
             "strings": {key: str(value) for key, value in EDITOR_STRINGS.items()},
         }
+        context["preview_config"] = {
+            "url": reverse("admin:blog_post_markdown_preview"),
+            "label": str(_("Live preview")),
+            "error": str(_("The preview could not be rendered.")),
+            "names": {code: str(name) for code, name in settings.LANGUAGES},
+        }
         if post is not None and post.pk:
             latest = post.revisions.order_by("-created_at", "-id").select_related("created_by").first()
             if latest is not None and latest.note == PostRevision.Note.AUTOSAVED:
@@ -666,7 +672,17 @@ class PostAdmin(NarrationAdminMixin, PostAIAdminMixin, TabbedTranslationAdmin):
             items.append(("★", _("featured")))
         if post.is_premium:
             items.append(("¤", _("premium")))
-        return format_html_join(" ", '<span class="ink-badge" title="{1}">{0} {1}</span>', items) or "—"
+        badge = '<span class="ink-badge" title="{1}" aria-label="{1}">{0}</span>'
+        return format_html_join(" ", badge, items) or "—"
+
+    @admin.display(description=_("published at"), ordering="published_at")
+    def published(self, post: Post) -> str:
+        if post.published_at is None:
+            return "—"
+        when = timezone.localtime(post.published_at)
+        return format_html(
+            '<time datetime="{}">{}</time>', when.isoformat(timespec="seconds"), f"{when:%Y-%m-%d %H:%M}"
+        )
 
     @admin.display(description=_("rendered body"))
     def rendered_preview(self, post: Post) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import BooleanField, Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from apps.media import speech
@@ -792,6 +792,10 @@ def translation_states(
     return states
 
 
+# The names a post's translation overview lists besides its own fields, in the admin's language.
+TARGET_KIND_LABELS = {"tag": Tag._meta.verbose_name, "section": Section._meta.verbose_name}
+
+
 def translation_name_states(*, post: Post, language: str | None = None) -> list[FieldState]:
     """The states of the names of the post's section and tags, read from the post's source language."""
     languages = _target_languages(post, language)
@@ -821,7 +825,9 @@ def translation_name_states(*, post: Post, language: str | None = None) -> list[
                 FieldState(
                     target=kind,
                     target_id=obj.pk,
-                    label=f"{kind}: {source_text}",
+                    label=f"{TARGET_KIND_LABELS[kind]}：{source_text}"
+                    if translation.get_language() == "zh-hans"
+                    else f"{TARGET_KIND_LABELS[kind]}: {source_text}",
                     field="name",
                     language=code,
                     state=derive_translation_state(source_text=source_text, published_text=published, draft=draft),

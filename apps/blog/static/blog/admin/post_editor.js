@@ -133,11 +133,18 @@
     /* With JavaScript, the live preview under each body replaces the saved bodies' fieldset. */
     form.querySelectorAll("fieldset.blog-saved-preview").forEach(function (fieldset) { fieldset.hidden = true; });
 
-    /* Insert an image from the media library into the Markdown, at the cursor. */
-    form.querySelectorAll("textarea[id^='id_body_']").forEach(function (textarea) {
-      var tools = el("div", { "class": "ink-body-tools" });
-      var insert = el("button", { type: "button", "class": "button" }, config.strings.insert_image);
+    /* Insert an image from the media library into the Markdown, at the cursor of the body shown
+       (the one last edited when both are on screen). */
+    var bodies = Array.prototype.slice.call(form.querySelectorAll("textarea[id^='id_body_']"));
+    var lastBody = null;
+    bodies.forEach(function (textarea) {
+      textarea.addEventListener("focus", function () { lastBody = textarea; });
+    });
+    if (bodies.length) {
+      var insert = el("button", { type: "button", "class": "button ink-editor-bar__insert" }, config.strings.insert_image);
       insert.addEventListener("click", function () {
+        var shown = bodies.filter(function (t) { return t.offsetParent !== null; });
+        var textarea = lastBody && shown.indexOf(lastBody) >= 0 ? lastBody : shown[0] || bodies[0];
         var start = textarea.selectionStart, end = textarea.selectionEnd;
         picker.open(function (item) {
           textarea.setSelectionRange(start, end);
@@ -145,9 +152,8 @@
           insertAtCursor(textarea, "![" + alt + "](" + item.url + ")");
         });
       });
-      tools.appendChild(insert);
-      textarea.parentNode.insertBefore(tools, textarea);
-    });
+      bar.insertBefore(insert, status);
+    }
 
     /* The cover: pick from the library's thumbnails (the select stays, for keyboards and no-JS). */
     document.querySelectorAll(".ink-cover").forEach(function (box) {
