@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import BooleanField, Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.media import speech
@@ -825,9 +825,7 @@ def translation_name_states(*, post: Post, language: str | None = None) -> list[
                 FieldState(
                     target=kind,
                     target_id=obj.pk,
-                    label=f"{TARGET_KIND_LABELS[kind]}：{source_text}"
-                    if translation.get_language() == "zh-hans"
-                    else f"{TARGET_KIND_LABELS[kind]}: {source_text}",
+                    label=_("%(kind)s: %(name)s") % {"kind": TARGET_KIND_LABELS[kind], "name": source_text},
                     field="name",
                     language=code,
                     state=derive_translation_state(source_text=source_text, published_text=published, draft=draft),
