@@ -14,7 +14,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import TimeStampedModel
@@ -418,6 +418,13 @@ class PostRevision(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.post_id} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def title(self) -> str:
+        """The snapshot's title in the active language (else the other one)."""
+        active = lang_suffix(translation.get_language() or settings.LANGUAGE_CODE)
+        titles = [self.data.get(f"title_{active}")] + [self.data.get(f"title_{lang_suffix(c)}") for c in LANGUAGE_CODES]
+        return next((t for t in titles if t), "")
 
     @property
     def note_label(self) -> str:

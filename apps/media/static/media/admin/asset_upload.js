@@ -15,6 +15,9 @@
     var input = form.querySelector("input[type=file]");
     var list = form.querySelector(".media-drop__list");
     var csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
+    // With JavaScript a choice uploads at once: the file input hides behind its label (a button).
+    form.classList.add("media-drop--live");
+    form.querySelector("button[type=submit]").hidden = true;
     var pending = 0;
     var uploaded = 0;
     var reload = null;
@@ -65,7 +68,7 @@
           status.appendChild(link);
           uploaded += 1;
         } else {
-          status.textContent = config.failed + (answer.detail ? ": " + answer.detail : "");
+          status.textContent = config.failed + (answer.detail ? " " + answer.detail : "");
           status.className = "media-drop__error";
         }
         finished();
