@@ -644,10 +644,14 @@ class PostAdmin(NarrationAdminMixin, PostAIAdminMixin, TabbedTranslationAdmin):
                 context["autosaved_revision"] = latest
         return super().render_change_form(request, context, add=add, change=change, **kwargs)
 
-    def view_on_site(self, post: Post) -> str:
-        """The reader page in the post's source language (editors see drafts there too)."""
-        with translation.override(post.source_language):
-            return reverse("blog:post", kwargs={"slug": post.slug})
+    def view_on_site(self, post: Post) -> str | None:
+        """The reader page in the post's source language (editors see drafts there too); none while the
+        form shows errors on a post without a slug."""
+        slug = post.slug or Post.objects.filter(pk=post.pk).values_list("slug", flat=True).first()
+        if not slug:
+            return None
+        with translation.override(post.source_language if post.source_language in LANGUAGE_CODES else "en"):
+            return reverse("blog:post", kwargs={"slug": slug})
 
     # The changelist never shows bodies: leave every language's Markdown and HTML in the database.
     def get_queryset(self, request: HttpRequest) -> QuerySet[Post]:
