@@ -29,6 +29,9 @@ _CJK = re.compile(f"[{_CJK_CLASS}]")
 # Particles that separate words in a Chinese query typed without spaces ("缓存的键" → 缓存, 键).
 _CJK_PARTICLES = re.compile("[的了和与及或是在把被]")
 FOOTNOTE_MARKS = re.compile("[\u21a9\ufe0e\ufe0f]")
+# A footnote reference (`<sup id="fnref:1"><a class="footnote-ref" …>1</a></sup>`) and back-link.
+_FOOTNOTE_LINKS = re.compile(r'<sup id="fnref[^"]*">.*?</sup>|<a [^>]*class="footnote-backref"[^>]*>.*?</a>', re.S)
+_BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|td|th|dt|dd|pre|blockquote|div)>|<br\s*/?>")
 
 
 def _is_cjk(token: str) -> bool:
@@ -185,7 +188,8 @@ def search_text(body_html: str) -> str:
     included, footnote marks not), in the normal form."""
     from .rendering import plain_text
 
-    return normalize(FOOTNOTE_MARKS.sub(" ", plain_text(body_html or "")))
+    text = _FOOTNOTE_LINKS.sub(" ", body_html or "")
+    return normalize(FOOTNOTE_MARKS.sub(" ", plain_text(_BLOCK_END.sub(" ", text))))
 
 
 # --- Snippets -----------------------------------------------------------------------------------
