@@ -22,6 +22,9 @@ from django.utils.safestring import SafeString, mark_safe
 
 MAX_TERMS = 8
 SNIPPET_WIDTH = 200
+# The stored search text is cut here (at a token): PostgreSQL refuses a tsvector over 1 MB, and a
+# 200,000-character Chinese body of distinct bigrams would come close. ~16,000 English words.
+SEARCH_TEXT_MAX_CHARS = 100_000
 
 _CJK_CLASS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
 _TOKEN = re.compile(f"[{_CJK_CLASS}]+|[^\\W_{_CJK_CLASS}]+")
@@ -189,7 +192,10 @@ def search_text(body_html: str) -> str:
     from .rendering import plain_text
 
     text = _FOOTNOTE_LINKS.sub(" ", body_html or "")
-    return normalize(FOOTNOTE_MARKS.sub(" ", plain_text(_BLOCK_END.sub(" ", text))))
+    normal = normalize(FOOTNOTE_MARKS.sub(" ", plain_text(_BLOCK_END.sub(" ", text))))
+    if len(normal) > SEARCH_TEXT_MAX_CHARS:
+        normal = normal[: SEARCH_TEXT_MAX_CHARS + 1].rsplit(" ", 1)[0]
+    return normal
 
 
 # --- Snippets -----------------------------------------------------------------------------------

@@ -90,6 +90,15 @@ def test_the_search_column_follows_the_body_on_save():
     assert post.search_text_en == "second words a note"
 
 
+def test_a_huge_chinese_body_saves_and_stays_searchable():
+    # 200,000 characters of (mostly) distinct bigrams: the stored text is capped below what a
+    # PostgreSQL tsvector accepts.
+    body = "缓存" + "".join(chr(0x4E00 + (i * 7919) % 20000) for i in range(199_990))
+    post = PostFactory(body_zh_hans=body, title_zh_hans="长文")
+    assert len(post.search_text_zh_hans) <= search.SEARCH_TEXT_MAX_CHARS
+    assert _ranked("缓存", language="zh-hans") == [post.slug]
+
+
 def test_a_query_without_a_word_finds_nothing():
     PostFactory(title_en="Punctuation!")
     assert _ranked("!!! ...") == []
