@@ -412,13 +412,12 @@ def _body_match(column: str, norm: str, *, phrase: bool = False) -> Q:
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery, SearchVectorExact
 
-        match: Any = SearchVectorExact(
+        match = SearchVectorExact(
             _StoredSearchVector(column),
             SearchQuery(_tsquery(*norm.split(), phrase=phrase), search_type="raw", config="simple"),
         )
-    else:
-        match = Q(**{f"{column}__contains": norm})
-    return Q(pk__in=Subquery(Post.objects.filter(match).order_by().values("pk")))
+        return Q(pk__in=Subquery(Post.objects.filter(match).order_by().values("pk")))
+    return Q(**{f"{column}__contains": norm})
 
 
 def post_search_filter(queryset: QuerySet[Post], *, query: str, language: str, user: Any) -> QuerySet[Post]:
