@@ -428,13 +428,16 @@ def post_search_filter(queryset: QuerySet[Post], *, query: str, language: str, u
     body in `language` — bodies only of posts `user` may read, so a locked premium post is never found
     (nor counted, nor ranked) by its body. Each post gets `relevance` (SEARCH_WEIGHTS, plus
     SEARCH_PHRASE_WEIGHTS when the words appear together) and `body_readable`: whether its body may be
-    quoted to `user`. Ordered by relevance, then newest first. A query without a word finds nothing.
+    quoted to `user`. Ordered by relevance, then newest first. A query of punctuation only finds
+    nothing; an empty one filters nothing.
     """
     suffix = lang_suffix(language)
     parsed = search.parse_query(query)
     readable = post_body_readable_q(user=user)
     body_readable = Case(When(readable, then=Value(True)), default=Value(False), output_field=BooleanField())
-    if not parsed.terms:
+    if not search_words(query):  # nothing but spaces (or NUL characters): no filter, as DRF does
+        return queryset.annotate(relevance=Value(0), body_readable=body_readable)
+    if not parsed.terms:  # punctuation only: nothing matches
         return queryset.none().annotate(relevance=Value(0), body_readable=body_readable)
     column = f"search_text_{suffix}"
     scores = []
