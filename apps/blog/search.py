@@ -267,12 +267,17 @@ def snippet_text(blocks: list[str], query: ParsedQuery, width: int = SNIPPET_WID
 
 
 def highlight(text: str, marks: tuple[str, ...] | list[str]) -> SafeString:
-    """`text` escaped, each mark wrapped in <mark> (case-insensitively, longest first)."""
+    """`text` escaped, each mark wrapped in <mark> (case-insensitively, longest first, Latin terms at
+    word starts)."""
     escaped = escape(text)
     marks = [m for m in marks if m]
     if not marks:
         return mark_safe(escaped)  # noqa: S308 - escaped just above
-    pattern = re.compile("|".join(re.escape(escape(m)) for m in sorted(marks, key=len, reverse=True)), re.I)
+    # A Latin term is marked where a word starts ("on" not inside "transaction"); Chinese anywhere.
+    parts = [
+        ("" if _is_cjk(m[0]) else r"(?<![^\W_])") + re.escape(escape(m)) for m in sorted(marks, key=len, reverse=True)
+    ]
+    pattern = re.compile("|".join(parts), re.I)
     return mark_safe(pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", escaped))  # noqa: S308 - input escaped
 
 

@@ -195,6 +195,14 @@ def test_a_locked_body_is_never_quoted_the_summary_is():
     assert html == "A <mark>keeper</mark> remembers."
 
 
+def test_latin_terms_are_marked_where_words_start_chinese_anywhere():
+    query = search.parse_query("on_commit 缓存")
+    html = str(search.highlight("Use transaction.on_commit, then commits; 页面缓存", query.marks))
+    assert html == (
+        "Use transaction.<mark>on</mark>_<mark>commit</mark>, then <mark>commit</mark>s; 页面<mark>缓存</mark>"
+    )
+
+
 def test_snippets_escape_html():
     html = str(search.snippet(body_html="<p>a &lt;b&gt; tag</p>", summary="", query=search.parse_query("tag")))
     assert html == "a &lt;b&gt; <mark>tag</mark>"
