@@ -36,7 +36,7 @@ def codes_to_notes(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('blog', '0005_ai_translation_drafts_and_key_points'),
+        ('blog', '0007_post_search_text'),
     ]
 
     operations = [
