@@ -1,6 +1,7 @@
 """Friend links: the friends page, applying, the editors' e-mail, approval in the moderation queue,
 the API, and the weekly link checker against a local HTTP server."""
 
+import contextlib
 import io
 import threading
 import time
@@ -179,10 +180,8 @@ class _Handler(BaseHTTPRequestHandler):
         self._safely(body=True)
 
     def _safely(self, body: bool) -> None:
-        try:
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the checker gave up (timeout)
             self._answer(body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the checker gave up (the timeout case)
 
 
 @pytest.fixture
