@@ -195,6 +195,8 @@ class FriendLinkApplySerializer(serializers.Serializer):
 
 
 class FriendLinkApplicationSerializer(serializers.ModelSerializer):
+    logo_url = serializers.CharField(help_text="An https address, or empty.")
+
     class Meta:
         model = FriendLink
         fields = ("id", "name", "url", "logo_url", "description_en", "description_zh_hans", "status", "created_at")
