@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone, translation
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from apps.blog import selectors as blog_selectors
@@ -809,14 +810,23 @@ def _language(code: str | None) -> str:
     return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
+def _address_digest(email: str) -> str:
+    """A keyed digest of the address: a token names the row and proves the address without showing it
+    (signed tokens are readable base64, and links end up in logs)."""
+    from django.utils.crypto import salted_hmac
+
+    return salted_hmac("community.newsletter-address", email.lower()).hexdigest()[:20]
+
+
 def subscriber_confirm_token(*, subscriber: Subscriber) -> str:
-    """Signed, good for NEWSLETTER_CONFIRM_DAYS; names the row and its address."""
-    return signing.dumps({"s": subscriber.pk, "e": subscriber.email}, salt=NEWSLETTER_CONFIRM_SALT)
+    """Signed, good for NEWSLETTER_CONFIRM_DAYS; names the row and (by digest) its address."""
+    return signing.dumps({"s": subscriber.pk, "h": _address_digest(subscriber.email)}, salt=NEWSLETTER_CONFIRM_SALT)
 
 
 def subscriber_unsubscribe_token(*, subscriber: Subscriber) -> str:
     """Signed, never expires: the only way to unsubscribe without signing in (never just an address)."""
-    return signing.dumps({"s": subscriber.pk, "e": subscriber.email}, salt=NEWSLETTER_UNSUBSCRIBE_SALT)
+    data = {"s": subscriber.pk, "h": _address_digest(subscriber.email)}
+    return signing.dumps(data, salt=NEWSLETTER_UNSUBSCRIBE_SALT)
 
 
 def _subscriber_from(token: str, *, salt: str, max_age: int | None) -> Subscriber | None:
@@ -826,9 +836,12 @@ def _subscriber_from(token: str, *, salt: str, max_age: int | None) -> Subscribe
         data = signing.loads(token, salt=salt, max_age=max_age)
     except signing.BadSignature:
         return None
-    if not isinstance(data, dict) or not isinstance(data.get("s"), int) or not isinstance(data.get("e"), str):
+    if not isinstance(data, dict) or not isinstance(data.get("s"), int) or not isinstance(data.get("h"), str):
         return None
-    return Subscriber.objects.filter(pk=data["s"], email=data["e"]).first()
+    subscriber = Subscriber.objects.filter(pk=data["s"]).first()
+    if subscriber is None or not constant_time_compare(_address_digest(subscriber.email), data["h"]):
+        return None
+    return subscriber
 
 
 def subscriber_from_confirm_token(*, token: str) -> Subscriber | None:

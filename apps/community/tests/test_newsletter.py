@@ -2,6 +2,7 @@
 only, and a published post sent once per post and language, whatever runs twice."""
 
 # ruff: noqa: RUF001 - Chinese text has Chinese punctuation
+import base64
 import re
 
 import pytest
@@ -143,6 +144,8 @@ def test_every_email_carries_one_click_unsubscribe_and_a_link(client, confirmed,
         assert header.startswith("<http")
         assert "/newsletter/unsubscribe/" in header
         assert header[1:-1] in message.body  # and the same link in the text
+        payload = _token(header[1:-1]).split(":")[0]
+        assert b"@" not in base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))  # no address in links
         assert header[1:-1] in message.alternatives[0][0]
 
 
