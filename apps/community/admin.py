@@ -399,41 +399,46 @@ class FriendLinkAdmin(admin.ModelAdmin):
 
 
 class EditorsSeeEmails:
-    """Only editors see subscribers' addresses (other staff see "hidden")."""
+    """Only editors see subscribers' addresses (other staff get the "hidden" column instead)."""
 
     def _sees_emails(self, request: HttpRequest) -> bool:
         return blog_selectors.user_is_editor(request.user)
 
 
+_SUBSCRIBER_COLUMNS = ("language", "status", "confirmed_at", "emails_sent", "last_sent_at", "created_at")
+_SUBSCRIBER_FIELDS = (
+    "language",
+    "status",
+    "confirmed_at",
+    "unsubscribed_at",
+    "confirmation_sent_at",
+    "emails_sent",
+    "last_sent_at",
+    "created_at",
+)
+
+
 @admin.register(Subscriber)
 class SubscriberAdmin(EditorsSeeEmails, admin.ModelAdmin):
-    list_display = ("shown_email", "language", "status", "confirmed_at", "emails_sent", "last_sent_at", "created_at")
     list_filter = ("status", "language", ("confirmed_at", admin.DateFieldListFilter))
     date_hierarchy = "created_at"
     actions = ("export_csv",)
-    fields = (
-        "shown_email",
-        "language",
-        "status",
-        "confirmed_at",
-        "unsubscribed_at",
-        "confirmation_sent_at",
-        "emails_sent",
-        "last_sent_at",
-        "created_at",
-    )
-    readonly_fields = fields
+    list_display = ("hidden_email", *_SUBSCRIBER_COLUMNS)
+
+    def _email_field(self, request: HttpRequest) -> str:
+        return "email" if self._sees_emails(request) else "hidden_email"
+
+    def get_list_display(self, request: HttpRequest) -> tuple[str, ...]:
+        return (self._email_field(request), *_SUBSCRIBER_COLUMNS)
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return (self._email_field(request), *_SUBSCRIBER_FIELDS)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return self.get_fields(request, obj)
 
     def get_search_fields(self, request: HttpRequest) -> tuple[str, ...]:
         return ("email",) if self._sees_emails(request) else ()
-
-    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
-        self.request = request
-        return super().changelist_view(request, extra_context)
-
-    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None) -> Any:
-        self.request = request
-        return super().change_view(request, object_id, form_url, extra_context)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # people subscribe themselves (and confirm by e-mail)
@@ -442,9 +447,8 @@ class SubscriberAdmin(EditorsSeeEmails, admin.ModelAdmin):
         return False
 
     @admin.display(description=_("e-mail"))
-    def shown_email(self, obj: Subscriber) -> str:
-        request = getattr(self, "request", None)
-        return obj.email if request is not None and self._sees_emails(request) else _("(hidden)")
+    def hidden_email(self, obj: Subscriber) -> str:
+        return _("(hidden)")
 
     @admin.action(description=_("Export the selected subscribers as CSV"), permissions=["view"])
     def export_csv(self, request: HttpRequest, queryset: QuerySet[Subscriber]) -> HttpResponse:

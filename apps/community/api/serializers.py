@@ -205,7 +205,7 @@ class FriendLinkApplicationSerializer(serializers.ModelSerializer):
 
 class SubscribeSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
-    language = serializers.ChoiceField(choices=[code for code, _name in settings.LANGUAGES], required=False)
+    language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
 
 
 class SubscriptionTokenSerializer(serializers.Serializer):
@@ -218,7 +218,7 @@ class SubscribeAnswerSerializer(serializers.Serializer):
 
 class SubscriptionStateSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=["active", "unsubscribed"])
-    language = serializers.ChoiceField(choices=[code for code, _name in settings.LANGUAGES])
+    language = serializers.ChoiceField(choices=settings.LANGUAGES)
 
 
 class SubscriberSerializer(serializers.ModelSerializer):
