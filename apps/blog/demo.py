@@ -319,7 +319,7 @@ def _projects(*, author: Any, section: Section) -> int:
             "body_en": (
                 "## Features\n\n- Drafts as Markdown files\n- `inkwell publish`\n\n```bash\ninkwell new my-post\n```"
             ),
-            "body_zh_hans": "## 功能\n\n- 以 Markdown 文件保存草稿\n- `inkwell publish`\n",
+            "body_zh_hans": "## 功能\n\n- 以 Markdown 文件保存草稿\n- `inkwell publish`\n\n```bash\ninkwell new my-post\n```",
             "type": Project.Type.DESKTOP,
             "repository_url": "https://github.com/example/inkwell-cli",
             "order": 1,
@@ -341,11 +341,15 @@ def _projects(*, author: Any, section: Section) -> int:
     ]
     made = 0
     for i, spec in enumerate(specs):
-        if Project.objects.filter(slug=spec["slug"]).exists():
-            continue
         cover = demo_image_asset(
             owner=author, title_en=spec["title_en"], title_zh_hans=spec["title_zh_hans"], hue=140 + i * 50
         )
+        existing = Project.objects.select_related("cover").filter(slug=spec["slug"]).first()
+        if existing is not None:
+            # Older demo covers had the English title drawn in: swap them for the textless one.
+            if existing.cover and existing.cover.title == spec["title_en"] and existing.cover_id != cover.pk:
+                Project.objects.filter(pk=existing.pk).update(cover=cover)
+            continue
         Project.objects.create(section=section, cover=cover, is_published=True, **spec)
         made += 1
     return made
