@@ -319,7 +319,9 @@ def _projects(*, author: Any, section: Section) -> int:
             "body_en": (
                 "## Features\n\n- Drafts as Markdown files\n- `inkwell publish`\n\n```bash\ninkwell new my-post\n```"
             ),
-            "body_zh_hans": "## 功能\n\n- 以 Markdown 文件保存草稿\n- `inkwell publish`\n\n```bash\ninkwell new my-post\n```",
+            "body_zh_hans": (
+                "## 功能\n\n- 以 Markdown 文件保存草稿\n- `inkwell publish`\n\n```bash\ninkwell new my-post\n```"
+            ),
             "type": Project.Type.DESKTOP,
             "repository_url": "https://github.com/example/inkwell-cli",
             "order": 1,
