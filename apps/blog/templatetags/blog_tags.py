@@ -4,7 +4,8 @@
 of links; `{% url %}` resolves each one through the URL resolver. These reverse each pattern once
 per language and fill in the slug, with the same result.
 
-`{% post_card post level=3 big=False loading="lazy" %}`: one post card. Built in Python rather than
+`{% post_card post level=3 big=False loading="lazy" %}`: one post card, with its cover when the list
+loaded covers (`post_list_cards(with_cover=True)`; never a query per card). Built in Python rather than
 included as a template: a page lists 10-13 cards, and the template engine spent more time on their
 ~40 nodes and lookups each than the database did on the whole page. Every value is escaped.
 
@@ -129,7 +130,7 @@ def post_card(post: Any, level: int = 2, big: bool = False, loading: str = "lazy
             formats.date_format(published, "DATE_FORMAT"),
         )
     else:
-        time_html = '<time datetime=""></time>'
+        time_html = ""
     section = post.section
     section_html = ""
     if section:
