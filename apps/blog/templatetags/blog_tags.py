@@ -116,7 +116,11 @@ def post_card(post: Any, level: int = 2, big: bool = False, loading: str = "lazy
     parts = [f'<article class="{classes}">\n  ']
     if has_cover:
         sizes = CARD_SIZES_BIG if big else CARD_SIZES
-        cover = picture(post.cover, sizes=sizes, loading=loading or "lazy", watermark=big, alt="")
+        # The first featured cover is the home page's largest paint: fetched first.
+        priority = "high" if big and loading == "eager" else ""
+        cover = picture(
+            post.cover, sizes=sizes, loading=loading or "lazy", watermark=big, alt="", fetchpriority=priority
+        )
         parts.append(format_html('<a href="{}" class="card-cover" tabindex="-1" aria-hidden="true">{}</a>', url, cover))
     parts.append('\n  <div class="card-body">')
     level = level or 2
