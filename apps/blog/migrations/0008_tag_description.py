@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('blog', '0005_ai_translation_drafts_and_key_points'),
+        ('blog', '0007_post_search_text'),
     ]
 
     operations = [
