@@ -8,7 +8,7 @@
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
@@ -669,6 +669,43 @@ def post_search(*, query: str, language: str, user: Any) -> PostSearchResults:
 def post_archive_months() -> list[datetime]:
     """The months that have live posts, newest first."""
     return list(Post.objects.filter(live_q()).dates("published_at", "month", order="DESC"))
+
+
+@dataclass
+class ArchiveMonth:
+    """One month of the archive page: its first day, and its live posts, newest first."""
+
+    month: date
+    posts: list[Post]
+
+    @property
+    def count(self) -> int:
+        return len(self.posts)
+
+
+@dataclass
+class ArchiveYear:
+    year: int
+    months: list[ArchiveMonth]
+
+    @property
+    def count(self) -> int:
+        return sum(m.count for m in self.months)
+
+
+def post_archive_tree() -> list[ArchiveYear]:
+    """Every live post's title, link and date, grouped by year and month (newest first): one query."""
+    posts = Post.objects.filter(live_q()).only(*LINK_POST_FIELDS).order_by("-published_at", "-id")
+    years: list[ArchiveYear] = []
+    for post in posts:
+        published = timezone.localtime(post.published_at)
+        if not years or years[-1].year != published.year:
+            years.append(ArchiveYear(year=published.year, months=[]))
+        months = years[-1].months
+        if not months or months[-1].month.month != published.month:
+            months.append(ArchiveMonth(month=published.date().replace(day=1), posts=[]))
+        months[-1].posts.append(post)
+    return years
 
 
 def section_get_about() -> Section | None:

@@ -57,7 +57,7 @@ def _cover_meta(asset: Any) -> dict[str, Any]:
 @require_safe
 @cached_page
 def home(request: HttpRequest) -> HttpResponse:
-    latest = _paginate(request, selectors.post_list_cards())
+    latest = _paginate(request, selectors.post_list_cards(with_cover=True))
     if latest.number > 1:
         featured = []
         latest.object_list = selectors.post_cards_load(posts=latest.object_list)
@@ -139,6 +139,7 @@ def _post_page(request: HttpRequest, post: Post, *, preview: bool = False) -> Ht
         "following": following,
         "related": related,
         "author_name": author_name(post.author),
+        "share_url": absolute(url),
         "preview": preview,
         "not_live": not post.is_live,
         "crumbs": crumbs[:-1],
@@ -219,7 +220,7 @@ def section_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return _listing(
         request,
         "blog/section_detail.html",
-        selectors.post_list_cards(section=section),
+        selectors.post_list_cards(section=section, with_cover=True),
         meta,
         section=section,
         children=list(selectors.section_list_children(section=section)),
@@ -239,25 +240,26 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
         description=_("Every post tagged “%(name)s”, newest first.") % {"name": tag.name},
         breadcrumbs=[(tag.name, url)],
     )
-    return _listing(request, "blog/tag_detail.html", selectors.post_list_cards(tag=tag), meta, tag=tag)
+    return _listing(request, "blog/tag_detail.html", selectors.post_list_cards(tag=tag, with_cover=True), meta, tag=tag)
 
 
 @require_safe
 @cached_page
 def archive(request: HttpRequest, year: int | None = None, month: int | None = None) -> HttpResponse:
-    months = selectors.post_archive_months()
     if year is None:
         meta = PageMeta(
             title=_("Archive"),
             description=_("Every post, month by month."),
             breadcrumbs=[(_("Archive"), reverse("blog:archive"))],
         )
-        return render(request, "blog/archive_index.html", {"meta": meta, "months": months})
+        years = selectors.post_archive_tree()
+        return render(request, "blog/archive_index.html", {"meta": meta, "years": years})
+    months = selectors.post_archive_months()
     # Only periods that have live posts exist: a year like 0, 10000 or 10**20 (which no date can hold)
     # and an empty month are 404s before any date is built from them.
     if not any(m.year == year and month in (None, m.month) for m in months):
         raise Http404(_("No posts were published in this period."))
-    posts = selectors.post_list_cards(year=year, month=month)
+    posts = selectors.post_list_cards(year=year, month=month, with_cover=True)
     if month is None:
         label = str(year)
         url = reverse("blog:archive-year", args=[year])
