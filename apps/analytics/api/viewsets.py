@@ -33,7 +33,9 @@ PERIOD_PARAMETERS = [
     OpenApiParameter("start", OpenApiTypes.DATE, description="First day (with `end`), instead of `days`."),
     OpenApiParameter("end", OpenApiTypes.DATE, description="Last day (with `start`); at most 366 days in all."),
 ]
-LIMIT_PARAMETER = OpenApiParameter("limit", OpenApiTypes.INT, description="Rows per list, 1 to 100 (default 10).")
+LIMIT_PARAMETER = OpenApiParameter(
+    "limit", {"type": "integer", "minimum": 1, "maximum": 100}, description="Rows per list, 1 to 100 (default 10)."
+)
 
 
 def _period_data(period: selectors.Period) -> dict[str, Any]:
@@ -180,8 +182,16 @@ class AnalyticsViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("days", OpenApiTypes.INT, description="Last N days, 1 to 90 (default 7)."),
-            OpenApiParameter("limit", OpenApiTypes.INT, description="How many posts, 1 to 50 (default 10)."),
+            OpenApiParameter(
+                "days",
+                {"type": "integer", "minimum": 1, "maximum": selectors.POPULAR_MAX_DAYS},
+                description="Last N days, 1 to 90 (default 7).",
+            ),
+            OpenApiParameter(
+                "limit",
+                {"type": "integer", "minimum": 1, "maximum": selectors.POPULAR_MAX_LIMIT},
+                description="How many posts, 1 to 50 (default 10).",
+            ),
             OpenApiParameter("lang", OpenApiTypes.STR, enum=list(LANGUAGE_CODES), description="Language of titles."),
         ],
         responses=s.PopularSerializer,
