@@ -87,9 +87,9 @@ def _unreadable(filterset: Any, params: Any) -> dict[str, list[str]]:
         values = params.getlist(name)
         if not values:
             continue
-        typed = isinstance(filter_, _TYPED_FILTERS) or (
-            isinstance(filter_, django_filters.ModelChoiceFilter) and not filter_.extra.get("to_field_name")
-        )
+        typed = isinstance(filter_, _TYPED_FILTERS)
+        if isinstance(filter_, django_filters.ModelChoiceFilter):  # a ChoiceFilter too
+            typed = not filter_.extra.get("to_field_name")  # a slug is a free string; an id is not
         if typed and any(value == "" for value in values):
             errors[name] = [str(_("Enter a value, or leave the parameter out."))]
         elif isinstance(filter_, django_filters.BooleanFilter) and any(v not in _BOOLEANS for v in values):

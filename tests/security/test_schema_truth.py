@@ -107,6 +107,7 @@ def test_a_query_value_the_schema_refuses_is_a_400_naming_it_not_ignored(api_cli
 def test_a_filter_naming_an_object_that_does_not_exist_matches_nothing(api_client, editor):
     PostFactory(section=SectionFactory(slug="dev-notes"))
     assert api_client.get("/api/v1/posts/?section=dev-notes").json()["count"] == 1
+    assert api_client.get("/api/v1/posts/?section=&tag=").json()["count"] == 1  # free strings: "" is no filter
     for url in ("/api/v1/posts/?section=no-such-section", "/api/v1/posts/?tag=no-such-tag"):
         answer = api_client.get(url)
         assert answer.status_code == 200, url
