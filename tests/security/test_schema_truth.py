@@ -145,3 +145,16 @@ def test_bodies_are_json_only_where_the_schema_says_so(schema, api_client, reade
     answer = api_client.patch("/api/v1/notification-preferences/me/", {"email_on_reply": "0"}, format="multipart")
     assert answer.status_code == 415
     assert set(answer.json()) == SHAPE
+
+
+# --- Methods -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/api/v1/analytics/overview/", "/api/v1/analytics/popular/"])
+def test_an_undocumented_method_is_a_405_and_allow_lists_only_the_documented_ones(schema, api_client, editor, path):
+    assert set(schema["paths"][path]) == {"get"}
+    api_client.force_authenticate(editor)
+    answer = api_client.post(path, {}, format="json")
+    assert answer.status_code == 405
+    assert set(answer.json()) == SHAPE
+    assert "POST" not in answer["Allow"]

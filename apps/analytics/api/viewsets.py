@@ -161,8 +161,10 @@ class AnalyticsViewSet(viewsets.GenericViewSet):
         return Response(s.GrowthSerializer({"period": _period_data(period), "series": series}).data)
 
     @extend_schema(parameters=[*PERIOD_PARAMETERS, LIMIT_PARAMETER], responses=s.PostStatsSerializer)
-    @action(detail=False, methods=["get"], url_path=r"posts/(?P<slug>[-\w]+)")
-    def post(self, request: Request, slug: str) -> Response:
+    # Not named `post`: a view's `post` method is its POST handler (DRF then advertises POST in `Allow`
+    # on every route of the viewset, and a POST called it without its slug: a 500).
+    @action(detail=False, methods=["get"], url_path=r"posts/(?P<slug>[-\w]+)", url_name="post")
+    def post_stats(self, request: Request, slug: str) -> Response:
         """One post's views and visitors per day, its all-time views and its referrers."""
         post = blog_selectors.post_get_visible(slug=slug, user=request.user)
         if post is None:
