@@ -62,6 +62,15 @@ def test_every_operation_with_a_body_documents_the_413_of_a_body_too_large(schem
         )
 
 
+def test_every_documented_error_is_in_the_one_error_shape(schema):
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            for code, response in operation["responses"].items():
+                if int(code) >= 400:
+                    body = response["content"]["application/json"]["schema"]
+                    assert body == {"$ref": ERROR_REF}, (method, path, code)
+
+
 def test_removing_the_avatar_answers_the_account_as_documented(schema, api_client, reader):
     assert set(_operation(schema, "DELETE", "/api/v1/users/me/avatar/")["responses"]) >= {"200"}
     assert "204" not in _operation(schema, "DELETE", "/api/v1/users/me/avatar/")["responses"]

@@ -199,7 +199,10 @@ class PostViewSet(
 
     @extend_schema(
         request=s.PostNarrateSerializer,
-        responses={202: s.NarrationJobSerializer, 503: OpenApiTypes.OBJECT},
+        responses={
+            202: s.NarrationJobSerializer,
+            503: OpenApiResponse(ErrorSerializer, description="Nothing can speak on this site."),
+        },
         description="Queue the narration of the post in one language (editors). Answers the job; 503 with "
         "the reason when nothing can speak on this site (no Azure key and no espeak-ng).",
     )
