@@ -167,3 +167,12 @@ def test_an_undocumented_method_is_a_405_and_allow_lists_only_the_documented_one
     assert answer.status_code == 405
     assert set(answer.json()) == SHAPE
     assert "POST" not in answer["Allow"]
+
+
+@pytest.mark.parametrize("query", ["end=", "start=", "days=", "limit=", "start=2026-01-01&end="])
+def test_an_empty_analytics_parameter_is_a_400_naming_it(api_client, admin_user, query):
+    api_client.force_authenticate(admin_user)
+    answer = api_client.get(f"/api/v1/analytics/referrers/?{query}")
+    assert answer.status_code == 400, query
+    assert set(answer.json()) == SHAPE
+    assert query.split("&")[-1].rstrip("=") in answer.json()["errors"]

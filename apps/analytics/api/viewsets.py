@@ -38,6 +38,9 @@ LIMIT_PARAMETER = OpenApiParameter(
 )
 
 
+EMPTY_REFUSED = ("days", "start", "end", "limit", "lang")
+
+
 def _period_data(period: selectors.Period) -> dict[str, Any]:
     return {"start": period.start, "end": period.end, "days": period.days}
 
@@ -61,6 +64,15 @@ class AnalyticsViewSet(viewsets.GenericViewSet):
     pagination_class = None
     filter_backends = ()
     serializer_class = s.OverviewSerializer  # per action below, for the schema
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        # Every parameter here is a number, a date or a language (never an empty string, as the schema
+        # says): `?end=` is a 400 naming it, not "no end" (the period would silently be another one).
+        empty = [name for name in EMPTY_REFUSED if "" in request.query_params.getlist(name)]
+        if empty:
+            message = _("Enter a value, or leave the parameter out.")
+            raise serializers.ValidationError({name: [message] for name in empty}, code="invalid")
 
     def _period(self) -> selectors.Period:
         params = self.request.query_params
