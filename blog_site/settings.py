@@ -471,10 +471,13 @@ REST_FRAMEWORK = {
     # One scheme for the API: simplejwt tokens, from `Authorization: Bearer` or (with CSRF) the cookies.
     "DEFAULT_AUTHENTICATION_CLASSES": ["apps.accounts.authentication.JWTHeaderOrCookieAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    # JSON bodies only, so a body means what the schema says (a form would send `email_on_reply=0` for
+    # false); the upload endpoints add multipart themselves.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "apps.core.api.StandardPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "apps.core.filters.StrictFilterBackend",  # django-filter, holding query parameters to the schema
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
