@@ -104,7 +104,7 @@ def manage(env: dict[str, str], *args: str) -> str:
 SESSION_CODE = """
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
 from django.contrib.sessions.backends.db import SessionStore
-user, _ = get_user_model().objects.get_or_create(username="bench-reader", defaults={"email": "reader@bench.test"})
+user, _ = get_user_model().objects.get_or_create(email="reader@bench.test")
 user.set_password("bench-reader-password"); user.save()
 session = SessionStore()
 session[SESSION_KEY] = str(user.pk)
