@@ -7,7 +7,9 @@ reader's session, then serves the site three times with gunicorn on 127.0.0.1 (a
 1. page cache on, local-memory cache per worker: the bare view and each reader page (cache hits);
 2. page cache on, Redis (`REDIS_URL`, as in production; skipped when it is not set): the same pages;
 3. page cache off (`BENCH_PAGE_CACHE=0`): each reader page rendered on every request, the post page
-   for a signed-in reader (session cookie), the posts API list (20) and a post's API detail.
+   for a signed-in reader (session cookie), the posts API list (20) and a post's API detail;
+4. page cache and fragment cache off (`BLOG_FRAGMENT_CACHE_TIMEOUT=0`): home and post, as the first
+   reader after a change gets them (no cached card or post links).
 
 Each row is measured with `wrk -t2 -c16`, the bare 10 KB view again right before it (this machine's
 load drifts), and shows requests/s, p50/p99 latency, its share of that bare view, the target and
@@ -16,7 +18,7 @@ cumulative time) of the slowest uncached page, in-process.
 
 Environment: BENCH_WORKDIR (keep and reuse the seeded scratch directory), BENCH_SECONDS (per URL,
 default 5), BENCH_POSTS (default 2000), REDIS_URL (the Redis for the second run; its keys get their
-own prefix), BENCH_ONLY (comma-separated run names to run: locmem, redis, uncached).
+own prefix), BENCH_ONLY (comma-separated run names to run: locmem, redis, uncached, cold).
 """
 
 import os
@@ -274,7 +276,7 @@ def main() -> None:
     keep = os.environ.get("BENCH_WORKDIR")  # reuse a seeded scratch directory between runs
     workdir = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="inkwell-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
-    only = set(filter(None, os.environ.get("BENCH_ONLY", "locmem,redis,uncached").split(",")))
+    only = set(filter(None, os.environ.get("BENCH_ONLY", "locmem,redis,uncached,cold").split(",")))
     redis_url = os.environ.get("REDIS_URL", "")
     try:
         env = base_env(workdir)
@@ -299,6 +301,12 @@ def main() -> None:
         if "uncached" in only:
             rows, rss = run({**env, "BENCH_PAGE_CACHE": "0"}, uncached_pages, {"signed-in": signed_in})
             sections.append(("Page cache OFF (every request renders; the API is never page-cached)", rows))
+        if "cold" in only:
+            # What the first reader after a change gets: no cached page, no cached card or post links.
+            cold_env = {**env, "BENCH_PAGE_CACHE": "0", "BLOG_FRAGMENT_CACHE_TIMEOUT": "0"}
+            pages = [(f"{label}, nothing cached", path, kind) for label, path, kind in READER_PAGES[:2]]
+            rows, _rss = run(cold_env, pages, {})
+            sections.append(("Page cache and fragment cache OFF (the first reader after a change)", rows))
         print(
             f"\nSQLite, {POSTS} posts; gunicorn 2 sync workers; wrk -t2 -c16 -d{SECONDS}s; share = req/s ÷ bare req/s"
         )
