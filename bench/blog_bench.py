@@ -9,7 +9,9 @@ reader's session, then serves the site three times with gunicorn on 127.0.0.1 (a
 3. page cache off (`BENCH_PAGE_CACHE=0`): each reader page rendered on every request, the post page
    for a signed-in reader (session cookie), the posts API list (20) and a post's API detail;
 4. page cache and fragment cache off (`BLOG_FRAGMENT_CACHE_TIMEOUT=0`): home and post, as the first
-   reader after a change gets them (no cached card or post links).
+   reader after a change gets them (no cached card or post links);
+5. `cpu`: CPU time per request in one process (`time.process_time`) for every page, with fragments
+   and without: steady on a shared machine, where requests/s drift with other jobs.
 
 Each row is measured with `wrk -t2 -c16`, the bare 10 KB view again right before it (this machine's
 load drifts), and shows requests/s, p50/p99 latency, its share of that bare view, the target and
@@ -18,7 +20,7 @@ cumulative time) of the slowest uncached page, in-process.
 
 Environment: BENCH_WORKDIR (keep and reuse the seeded scratch directory), BENCH_SECONDS (per URL,
 default 5), BENCH_POSTS (default 2000), REDIS_URL (the Redis for the second run; its keys get their
-own prefix), BENCH_ONLY (comma-separated run names to run: locmem, redis, uncached, cold).
+own prefix), BENCH_ONLY (comma-separated run names to run: locmem, redis, uncached, cold, cpu).
 """
 
 import os
@@ -260,6 +262,45 @@ WRAPPERS = (
 )
 
 
+CPU = """
+import time
+from django.test import Client
+anon, signed = Client(SERVER_NAME="127.0.0.1"), Client(SERVER_NAME="127.0.0.1")
+signed.cookies["sessionid"] = SESSION
+for label, path, who in URLS:
+    client = signed if who == "signed-in" else anon
+    assert client.get(path).status_code == 200, path
+    best = None
+    for _round in range(3):
+        started = time.process_time()
+        for _ in range(N):
+            client.get(path)
+        ms = (time.process_time() - started) * 1000 / N
+        best = ms if best is None else min(best, ms)
+    print(f"{label}\t{best:.3f}")
+"""
+
+
+def cpu_times(env: dict[str, str], session: str, fragments: bool) -> dict[str, float]:
+    """CPU ms per request in one process (best of 3 x 15): steady on a busy machine, unlike req/s."""
+    env = {**env, "BENCH_PAGE_CACHE": "0", "BLOG_FRAGMENT_CACHE_TIMEOUT": "600" if fragments else "0"}
+    urls = [("bare view (10 KB)", BARE[1], "")] + [(label, path, "") for label, path, _k in READER_PAGES]
+    urls += [(label, path, kind) for label, path, kind in UNCACHED_EXTRA]
+    code = f"URLS = {urls!r}\nSESSION = {session!r}\nN = 15\n" + CPU
+    out = manage(env, "shell", "-c", code)
+    return {label: float(ms) for label, ms in (line.split("\t") for line in out.splitlines() if "\t" in line)}
+
+
+def report_cpu(with_fragments: dict[str, float], without: dict[str, float]) -> None:
+    bare = with_fragments[BARE[0]]
+    print("\nCPU time per request, in-process (page cache off; share = bare ms ÷ page ms)")
+    print(f"  {'page':<22} {'ms':>7} {'share':>6} {'ms, no fragments':>17} {'share':>6}")
+    for label, ms in with_fragments.items():
+        cold = without.get(label, 0.0)
+        cold_share = bare / cold if cold else 0.0
+        print(f"  {label:<22} {ms:>7.2f} {bare / ms:>6.3f} {cold:>17.2f} {cold_share:>6.3f}")
+
+
 def profile(env: dict[str, str], path: str) -> None:
     env = {**env, "BENCH_PAGE_CACHE": "0"}
     code = f"PATH = {path!r}\nWRAPPERS = {WRAPPERS!r}\n" + PROFILE
@@ -276,7 +317,7 @@ def main() -> None:
     keep = os.environ.get("BENCH_WORKDIR")  # reuse a seeded scratch directory between runs
     workdir = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="inkwell-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
-    only = set(filter(None, os.environ.get("BENCH_ONLY", "locmem,redis,uncached,cold").split(",")))
+    only = set(filter(None, os.environ.get("BENCH_ONLY", "locmem,redis,uncached,cold,cpu").split(",")))
     redis_url = os.environ.get("REDIS_URL", "")
     try:
         env = base_env(workdir)
@@ -307,9 +348,12 @@ def main() -> None:
             pages = [(f"{label}, nothing cached", path, kind) for label, path, kind in READER_PAGES[:2]]
             rows, _rss = run(cold_env, pages, {})
             sections.append(("Page cache and fragment cache OFF (the first reader after a change)", rows))
-        print(
-            f"\nSQLite, {POSTS} posts; gunicorn 2 sync workers; wrk -t2 -c16 -d{SECONDS}s; share = req/s ÷ bare req/s"
-        )
+        cpu = {}
+        if "cpu" in only:
+            session = (workdir / SESSION_FILE).read_text().strip()
+            cpu = {True: cpu_times(env, session, True), False: cpu_times(env, session, False)}
+        print(f"\nSQLite, {POSTS} posts; gunicorn 2 sync workers; wrk -t2 -c16 -d{SECONDS}s")
+        print("share = the page's req/s ÷ the bare view's, measured right before it")
         misses = []
         for title, rows in sections:
             misses += report(title, rows)
@@ -323,6 +367,8 @@ def main() -> None:
             if not rss_met:
                 misses.append("worker RSS")
         print(f"\n  targets not met: {', '.join(misses) if misses else 'none'}")
+        if cpu:
+            report_cpu(cpu[True], cpu[False])
         uncached = [row for title, rows in sections if title.startswith("Page cache OFF") for row in rows]
         measured = [(label, kind, r) for label, kind, r in uncached if r and kind in ("post", "page")]
         if measured:
