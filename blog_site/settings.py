@@ -677,6 +677,9 @@ JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 # Anonymous readers' pages and feeds stay cached this long at most (0 turns the page cache off);
 # any change readers could see drops them at once (apps/blog/page_cache.py).
 BLOG_PAGE_CACHE_TIMEOUT = 600
+# Post cards of list pages are rendered once per post and language and reused by every reader (signed
+# in too) this long at most (0 turns it off); the same changes that drop cached pages drop them.
+BLOG_FRAGMENT_CACHE_TIMEOUT = env.int("BLOG_FRAGMENT_CACHE_TIMEOUT", default=0 if TESTING else 600)
 
 # --- community: comments, the message board, likes, bookmarks, moderation (talk) -----------------
 # Guests (not signed in) may comment with a name and an e-mail address; their comments are always held.

@@ -29,6 +29,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, ngettext, override
 from django.utils.translation import gettext as _
 
+from apps.blog import page_cache
+from apps.blog import selectors as blog_selectors
 from apps.media.templatetags.media_tags import picture
 
 register = template.Library()
@@ -107,7 +109,23 @@ def _cover_loaded(post: Any) -> bool:
 
 @register.simple_tag
 def post_card(post: Any, level: int = 2, big: bool = False, loading: str = "lazy") -> SafeString:
-    """The card of `post` in a list (same markup as a template would give, see the module docstring)."""
+    """The card of `post` in a list: the cached fragment when the view found one
+    (`post.card_html`), else rendered by `_post_card` and stored for the next page."""
+    variants = getattr(post, "card_html", None)
+    variant = f"{level or 2}:{int(bool(big))}:{loading or 'lazy'}"
+    if variants is not None and variant in variants:
+        return mark_safe(variants[variant])  # noqa: S308 - rendered (and escaped) by _post_card
+    generation = getattr(post, "card_generation", None)
+    if variants is not None and not hasattr(post, "card_tags"):
+        blog_selectors.post_cards_load(posts=[post])  # another variant of a cached card (rare)
+    html = _post_card(post, level=level, big=big, loading=loading)
+    if generation:
+        page_cache.card_store(get_language(), post.pk, generation, {**(variants or {}), variant: str(html)})
+    return html
+
+
+def _post_card(post: Any, level: int = 2, big: bool = False, loading: str = "lazy") -> SafeString:
+    """The card's markup (same as a template would give, see the module docstring). Every value is escaped."""
     language = get_language()
     post_head, post_tail = _pattern("blog:post", language)
     url = f"{post_head}{post.slug}{post_tail}"
