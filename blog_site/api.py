@@ -38,6 +38,11 @@ router.register("bookmarks", BookmarkViewSet, basename="bookmark")
 router.register("reactions", ReactionViewSet, basename="reaction")
 router.register("notification-preferences", NotificationPreferenceViewSet, basename="notification-preference")
 # payments
+from apps.payments.api.viewsets import CheckoutViewSet, DownloadViewSet, OrderViewSet  # noqa: E402
+
+router.register("payments/checkout", CheckoutViewSet, basename="payment-checkout")
+router.register("payments/orders", OrderViewSet, basename="payment-order")
+router.register("payments/downloads", DownloadViewSet, basename="payment-download")
 # analytics
 from apps.analytics.api.viewsets import AnalyticsViewSet  # noqa: E402
 

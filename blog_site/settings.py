@@ -670,6 +670,28 @@ JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 # any change readers could see drops them at once (apps/blog/page_cache.py).
 BLOG_PAGE_CACHE_TIMEOUT = 600
 
+# --- payments: Stripe Checkout, taxes, invoices, refunds (apps/payments) ---------------------------
+# Prices are integers in minor units (cents, fen); a new project or premium post is priced in this currency.
+DEFAULT_CURRENCY = env.str("DEFAULT_CURRENCY", default="NZD").upper()
+# Payments switch on with the secret key and the webhook secret; without them buy buttons say payments are
+# not configured and the API answers 503 (apps/payments/gateways.py).
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+# Another address for Stripe's API: the local stand-in (`manage.py stripe_standin`) in tests and development.
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="").rstrip("/")
+PAYMENTS_GATEWAY = "apps.payments.gateways.StripeGateway"
+# How long a Checkout page stays open (Stripe allows 30 minutes to 24 hours).
+PAYMENTS_CHECKOUT_MINUTES = env.int("PAYMENTS_CHECKOUT_MINUTES", default=60)
+# A project's download link lives this long once made (it is made when the buyer clicks).
+PAYMENTS_DOWNLOAD_URL_SECONDS = env.int("PAYMENTS_DOWNLOAD_URL_SECONDS", default=120)
+# Who issues the invoices (printed on every invoice and credit note).
+INVOICE_COMPANY_NAME = env.str("INVOICE_COMPANY_NAME", default=SITE_NAME)
+INVOICE_COMPANY_ADDRESS = env.str("INVOICE_COMPANY_ADDRESS", default="")
+INVOICE_COMPANY_PHONE = env.str("INVOICE_COMPANY_PHONE", default="")
+INVOICE_COMPANY_EMAIL = env.str("INVOICE_COMPANY_EMAIL", default="")
+INVOICE_COMPANY_TAX_NUMBER = env.str("INVOICE_COMPANY_TAX_NUMBER", default="")
+
 # --- community: comments, the message board, likes, bookmarks, moderation (talk) -----------------
 # Guests (not signed in) may comment with a name and an e-mail address; their comments are always held.
 COMMUNITY_GUEST_COMMENTS = env.bool("COMMUNITY_GUEST_COMMENTS", default=False)
@@ -734,6 +756,9 @@ AI_JOB_RETRY_DELAY = env.float("AI_JOB_RETRY_DELAY", default=60.0)
 # Callables (dotted paths) adding safe HTML to a post's meta line on cards and post pages (higher apps
 # plug in here, e.g. analytics' view counts): the blog imports none of them.
 BLOG_POST_META_EXTRAS = ["apps.analytics.display.post_views_label"]
+# A callable (dotted path) giving the buy box of a priced project or premium post: (request, item) -> safe
+# HTML. Payments plugs in here; the blog imports nothing of it ("" shows no box).
+BLOG_PURCHASE_BOX = "apps.payments.display.purchase_box"
 
 # --- analytics ----------------------------------------------------------------------------------
 # Cookie-free page views (apps/analytics): captured before the page cache answers, buffered, flushed in bulk.
