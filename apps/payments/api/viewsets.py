@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import get_language
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -65,9 +65,11 @@ class CheckoutViewSet(PaymentErrorsMixin, viewsets.GenericViewSet):
     throttle_scope = "write"
 
     @extend_schema(
+        summary="Start a checkout",
         request=s.CheckoutSerializer,
         responses={
             201: s.CheckoutResponseSerializer,
+            404: OpenApiResponse(ErrorSerializer, description="No such project or post (published)."),
             409: OpenApiResponse(ErrorSerializer, description="You already own this."),
             502: PROVIDER_FAILED,
             503: NOT_CONFIGURED,
@@ -93,6 +95,7 @@ class CheckoutViewSet(PaymentErrorsMixin, viewsets.GenericViewSet):
         return Response(body, status=status.HTTP_201_CREATED)
 
 
+@extend_schema_view(list=extend_schema(summary="List orders"), retrieve=extend_schema(summary="Get an order"))
 class OrderViewSet(PaymentErrorsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """The caller's orders; editors see every order."""
 
@@ -146,7 +149,15 @@ class DownloadViewSet(viewsets.GenericViewSet):
     serializer_class = s.DownloadSerializer
     queryset = Invoice.objects.none()
 
-    @extend_schema(responses={200: s.DownloadSerializer})
+    @extend_schema(
+        summary="Get a project's download link",
+        parameters=[OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The project's id.")],
+        responses={
+            200: s.DownloadSerializer,
+            403: OpenApiResponse(ErrorSerializer, description="Not a buyer (nor an editor) of this project."),
+            404: OpenApiResponse(ErrorSerializer, description="No such project, or it has no attachment."),
+        },
+    )
     def retrieve(self, request: Request, pk: Any = None) -> Response:
         """Get a download link for a project (by id)"""
         project = blog_selectors.project_list_visible(user=request.user).filter(pk=_whole(pk)).first()
