@@ -147,6 +147,7 @@ class OrderAdmin(admin.ModelAdmin):
             response.context_data["order_totals"] = [
                 {
                     "currency": row["currency"],
+                    "count": row["count"],
                     "total": format_money(row["total"] or 0, row["currency"]),
                     "refunded": format_money(row["refunded"] or 0, row["currency"]),
                     "net": format_money((row["total"] or 0) - (row["refunded"] or 0), row["currency"]),

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.urls import reverse
 
 from apps.blog import selectors as blog_selectors
@@ -72,11 +72,16 @@ def order_item_path(*, order: Order) -> str:
 
 
 def order_totals(*, queryset: QuerySet[Order]) -> list[dict[str, Any]]:
-    """Sums per currency of a set of orders (the admin's filtered list): one query."""
+    """Sums per currency of the money charged in a set of orders (the admin's filtered list): one query.
+
+    Pending, failed and expired orders charged nothing and count for nothing.
+    """
+    charged = Q(status__in=(Order.Status.PAID, Order.Status.PARTIALLY_REFUNDED, Order.Status.REFUNDED))
     return list(
-        queryset.order_by()
+        queryset.filter(charged)
+        .order_by()
         .values("currency")
-        .annotate(total=Sum("total"), refunded=Sum("amount_refunded"), tax=Sum("tax_amount"))
+        .annotate(count=Count("pk"), total=Sum("total"), refunded=Sum("amount_refunded"), tax=Sum("tax_amount"))
         .order_by("currency")
     )
 

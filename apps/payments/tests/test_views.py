@@ -159,10 +159,13 @@ def test_admin_lists_orders_with_totals_of_the_filtered_set_and_refunds(
     client, admin_user, reader, project_for_sale, stripe_standin, django_capture_on_commit_callbacks
 ):
     OrderFactory(status=Order.Status.PAID, paid_at=timezone.now(), total=2000, project=project_for_sale)
-    OrderFactory(status=Order.Status.PENDING, total=700, project=project_for_sale)
+    OrderFactory(status=Order.Status.PARTIALLY_REFUNDED, total=700, amount_refunded=200, project=project_for_sale)
+    OrderFactory(status=Order.Status.PENDING, total=9900, project=project_for_sale)  # charged nothing
     client.force_login(admin_user)
     everything = client.get("/admin/payments/order/").content.decode()
     assert "27.00 NZD" in everything
+    assert "2.00 NZD" in everything  # refunded
+    assert "25.00 NZD" in everything  # kept
     paid_only = client.get("/admin/payments/order/?status__exact=paid").content.decode()
     assert "20.00 NZD" in paid_only
     assert "27.00 NZD" not in paid_only
