@@ -555,9 +555,13 @@ STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 # Another address for Stripe's API: the local stand-in (`manage.py stripe_standin`) in tests and development.
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="").rstrip("/")
 PAYMENTS_GATEWAY = "apps.payments.gateways.StripeGateway"
-# Where the buy form's redirect goes: browsers apply CSP form-action to it (Stripe's Checkout, or the stand-in's).
-PAYMENTS_CHECKOUT_ORIGINS = ("https://checkout.stripe.com",) + (
-    ("/".join(STRIPE_API_BASE.split("/")[:3]),) if STRIPE_API_BASE.startswith(("http://", "https://")) else ()
+# Where the buy form's redirect goes, once payments are on: browsers apply CSP form-action to it (Stripe's
+# Checkout, or the stand-in's own page).
+PAYMENTS_CHECKOUT_ORIGINS = (
+    ("https://checkout.stripe.com",)
+    + (("/".join(STRIPE_API_BASE.split("/")[:3]),) if STRIPE_API_BASE.startswith(("http://", "https://")) else ())
+    if STRIPE_SECRET_KEY
+    else ()
 )
 # How long a Checkout page stays open (Stripe allows 30 minutes to 24 hours).
 PAYMENTS_CHECKOUT_MINUTES = env.int("PAYMENTS_CHECKOUT_MINUTES", default=60)
@@ -780,4 +784,4 @@ ANALYTICS_RAW_RETENTION_DAYS = env.int("ANALYTICS_RAW_RETENTION_DAYS", default=9
 ANALYTICS_INLINE_FLUSH_AT = 0 if TESTING else 100
 ANALYTICS_INLINE_FLUSH_SECONDS = 0 if TESTING else 10
 # Reader paths (after the language prefix) that are never counted.
-ANALYTICS_SKIP_PATHS = ("accounts/", "preview/")
+ANALYTICS_SKIP_PATHS = ("accounts/", "preview/", "payments/")  # payments/: checkout and its self-refreshing return page

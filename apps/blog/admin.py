@@ -553,7 +553,7 @@ class PostAdmin(NarrationAdminMixin, PostAIAdminMixin, TabbedTranslationAdmin):
         (None, {"fields": ("title", "slug", "source_language", "summary", "body")}),
         (_("Preview"), {"fields": ("rendered_preview", "reading_times")}),
         (_("Publishing"), {"fields": ("status", "published_at", "section", "tags", "author", "cover")}),
-        (_("Flags"), {"fields": ("is_featured", "is_premium")}),
+        (_("Flags"), {"fields": ("is_featured", "is_premium", "price", "currency")}),
         (_("Translations and key points"), {"fields": ("ai_overview",)}),
         (_("SEO"), {"classes": ("collapse",), "fields": ("seo_title", "seo_description", "seo_keywords")}),
         (_("Dates"), {"classes": ("collapse",), "fields": ("created_at", "updated_at")}),

@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -126,6 +127,10 @@ class Tag(SlugMixin, TimeStampedModel):
         return [self.name_en, self.name_zh_hans]
 
 
+# An ISO 4217 code (any case; saved in capitals).
+CURRENCY_CODE = RegexValidator(r"^[A-Za-z]{3}\Z", _("Enter a three-letter currency code, e.g. NZD."), code="currency")
+
+
 def default_currency() -> str:
     """`DEFAULT_CURRENCY` (NZD unless set): the currency a new project or premium post is priced in."""
     return settings.DEFAULT_CURRENCY
@@ -237,7 +242,9 @@ class Post(SlugMixin, RenderedBodyMixin, TimeStampedModel):
     price = models.PositiveIntegerField(
         _("price (minor units)"), default=0, help_text=_("What a premium post costs to buy; 0: not for sale.")
     )
-    currency = models.CharField(_("currency"), max_length=3, default=default_currency)
+    currency = models.CharField(
+        _("currency"), max_length=3, default=default_currency, validators=[CURRENCY_CODE], help_text=_("e.g. NZD")
+    )
     # Derived on save, per language (see translation.py).
     reading_time = models.PositiveIntegerField(_("reading time (minutes)"), default=0, editable=False)
     body_html = models.TextField(_("rendered body"), blank=True, editable=False)
@@ -362,7 +369,9 @@ class Project(SlugMixin, RenderedBodyMixin, TimeStampedModel):
     is_published = models.BooleanField(_("published"), default=False, db_index=True)
     order = models.PositiveIntegerField(_("order"), default=0)
     price = models.PositiveIntegerField(_("price (minor units)"), default=0, help_text=_("0 means free."))
-    currency = models.CharField(_("currency"), max_length=3, default=default_currency)
+    currency = models.CharField(
+        _("currency"), max_length=3, default=default_currency, validators=[CURRENCY_CODE], help_text=_("e.g. NZD")
+    )
     attachment = models.ForeignKey(
         "media.Asset",
         verbose_name=_("downloadable attachment"),

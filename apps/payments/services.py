@@ -16,6 +16,7 @@ keyword-only and idempotent where Stripe may repeat itself:
 
 import logging
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -35,8 +36,6 @@ from .gateways import CheckoutRequest, LineItem, gateway_get, not_configured_rea
 from .models import BASIS_POINTS, DocumentCounter, Invoice, Order, Refund, StripeEvent, TaxRate, format_money
 
 logger = logging.getLogger(__name__)
-
-INVOICE_TASK = "apps.payments.tasks.invoice_deliver_task"
 
 
 # --- prices -----------------------------------------------------------------------------------------
@@ -226,7 +225,7 @@ def _document_create(
         tax_amount=tax,
         total=total,
     )
-    enqueue_on_commit(INVOICE_TASK, document.pk)
+    enqueue_on_commit("apps.payments.tasks.invoice_deliver_task", document.pk)
     return document
 
 
@@ -475,7 +474,7 @@ def stripe_event_process(*, event: dict[str, Any]) -> StripeEvent | None:
 def invoice_pdf_render(*, invoice: Invoice) -> bytes:
     """The invoice (or credit note) as a PDF, in the buyer's language."""
     from django.template.loader import render_to_string
-    from weasyprint import HTML
+    from weasyprint import CSS, HTML
 
     order = invoice.order
     with translation.override(order.language):
@@ -493,7 +492,8 @@ def invoice_pdf_render(*, invoice: Invoice) -> bytes:
                 "tax_percent": TaxRate(rate=order.tax_rate).percent,
             },
         )
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    stylesheet = CSS(filename=str(Path(__file__).parent / "static" / "payments" / "invoice.css"))
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(stylesheets=[stylesheet])
 
 
 def invoice_pdf_ensure(*, invoice: Invoice) -> Invoice:

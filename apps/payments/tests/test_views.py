@@ -188,3 +188,18 @@ def test_admin_lists_orders_with_totals_of_the_filtered_set_and_refunds(
     assert pdf.status_code == 200
     events = client.get("/admin/payments/stripeevent/").content.decode()
     assert "checkout.session.completed" in events
+
+
+def test_an_editor_prices_a_premium_post_and_readers_see_the_price(api_client, editor):
+    post = PostFactory(is_premium=True)
+    assert post.currency == "NZD"  # DEFAULT_CURRENCY
+    api_client.force_authenticate(editor)
+    response = api_client.patch(f"/api/v1/posts/{post.slug}/", {"price": 450, "currency": "usd"}, format="json")
+    assert response.status_code == 200, response.json()
+    post.refresh_from_db()
+    assert (post.price, post.currency) == (450, "USD")
+    bad = api_client.patch(f"/api/v1/posts/{post.slug}/", {"currency": "U$D"}, format="json")
+    assert bad.status_code == 400
+    api_client.force_authenticate(None)
+    body = api_client.get(f"/api/v1/posts/{post.slug}/").json()
+    assert (body["price"], body["currency"], body["locked"]) == (450, "USD", True)
