@@ -42,6 +42,11 @@ router.register("notification-preferences", NotificationPreferenceViewSet, basen
 router.register("friends", FriendLinkViewSet, basename="friend-link")
 router.register("subscribers", SubscriberViewSet, basename="subscriber")
 # payments
+from apps.payments.api.viewsets import CheckoutViewSet, DownloadViewSet, OrderViewSet  # noqa: E402
+
+router.register("payments/checkout", CheckoutViewSet, basename="payment-checkout")
+router.register("payments/orders", OrderViewSet, basename="payment-order")
+router.register("payments/downloads", DownloadViewSet, basename="payment-download")
 # analytics
 from apps.analytics.api.viewsets import AnalyticsViewSet  # noqa: E402
 

@@ -552,6 +552,36 @@ if env.bool("USE_X_FORWARDED_PROTO", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SILENCED_SYSTEM_CHECKS = env.list("SILENCED_SYSTEM_CHECKS", default=[])
 
+# --- payments: Stripe Checkout, taxes, invoices, refunds (apps/payments) ---------------------------
+# Prices are integers in minor units (cents, fen); a new project or premium post is priced in this currency.
+DEFAULT_CURRENCY = env.str("DEFAULT_CURRENCY", default="NZD").upper()
+# Payments switch on with the secret key and the webhook secret; without them buy buttons say payments are
+# not configured and the API answers 503 (apps/payments/gateways.py).
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+# Another address for Stripe's API: the local stand-in (`manage.py stripe_standin`) in tests and development.
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="").rstrip("/")
+PAYMENTS_GATEWAY = "apps.payments.gateways.StripeGateway"
+# Where the buy form's redirect goes, once payments are on: browsers apply CSP form-action to it (Stripe's
+# Checkout, or the stand-in's own page).
+PAYMENTS_CHECKOUT_ORIGINS = (
+    ("https://checkout.stripe.com",)
+    + (("/".join(STRIPE_API_BASE.split("/")[:3]),) if STRIPE_API_BASE.startswith(("http://", "https://")) else ())
+    if STRIPE_SECRET_KEY
+    else ()
+)
+# How long a Checkout page stays open (Stripe allows 30 minutes to 24 hours).
+PAYMENTS_CHECKOUT_MINUTES = env.int("PAYMENTS_CHECKOUT_MINUTES", default=60)
+# A project's download link lives this long once made (it is made when the buyer clicks).
+PAYMENTS_DOWNLOAD_URL_SECONDS = env.int("PAYMENTS_DOWNLOAD_URL_SECONDS", default=120)
+# Who issues the invoices (printed on every invoice and credit note).
+INVOICE_COMPANY_NAME = env.str("INVOICE_COMPANY_NAME", default=SITE_NAME)
+INVOICE_COMPANY_ADDRESS = env.str("INVOICE_COMPANY_ADDRESS", default="")
+INVOICE_COMPANY_PHONE = env.str("INVOICE_COMPANY_PHONE", default="")
+INVOICE_COMPANY_EMAIL = env.str("INVOICE_COMPANY_EMAIL", default="")
+INVOICE_COMPANY_TAX_NUMBER = env.str("INVOICE_COMPANY_TAX_NUMBER", default="")
+
 # --- Security headers: Content-Security-Policy, Permissions-Policy (apps/core/security_headers.py) ---
 # One CSP per area, chosen by path prefix (first match; anything else is a reader page). In the
 # sources, "{media-hosts}" becomes the media storages' origins (S3, CDN) plus CSP_IMG_HOSTS, and
@@ -585,7 +615,7 @@ _CSP_COMMON = {
 }
 CSP_POLICIES = {
     # No inline script or style anywhere: cached pages need no per-request nonce.
-    "reader": {**_CSP_COMMON, "form-action": ("'self'", "{oauth-hosts}")},
+    "reader": {**_CSP_COMMON, "form-action": ("'self'", "{oauth-hosts}", *PAYMENTS_CHECKOUT_ORIGINS)},
     "admin": {**_CSP_COMMON},
     # Swagger UI and ReDoc (local files). ReDoc styles its pages with <style> elements: those made while
     # it renders carry the answer's nonce (docs pages are never cached); the one it makes as it loads
@@ -758,6 +788,9 @@ AI_JOB_RETRY_DELAY = env.float("AI_JOB_RETRY_DELAY", default=60.0)
 # Callables (dotted paths) adding safe HTML to a post's meta line on cards and post pages (higher apps
 # plug in here, e.g. analytics' view counts): the blog imports none of them.
 BLOG_POST_META_EXTRAS = ["apps.analytics.display.post_views_label"]
+# A callable (dotted path) giving the buy box of a priced project or premium post: (request, item) -> safe
+# HTML. Payments plugs in here; the blog imports nothing of it ("" shows no box).
+BLOG_PURCHASE_BOX = "apps.payments.display.purchase_box"
 
 # --- analytics ----------------------------------------------------------------------------------
 # Cookie-free page views (apps/analytics): captured before the page cache answers, buffered, flushed in bulk.
@@ -775,4 +808,4 @@ ANALYTICS_RAW_RETENTION_DAYS = env.int("ANALYTICS_RAW_RETENTION_DAYS", default=9
 ANALYTICS_INLINE_FLUSH_AT = 0 if TESTING else 100
 ANALYTICS_INLINE_FLUSH_SECONDS = 0 if TESTING else 10
 # Reader paths (after the language prefix) that are never counted.
-ANALYTICS_SKIP_PATHS = ("accounts/", "preview/")
+ANALYTICS_SKIP_PATHS = ("accounts/", "preview/", "payments/")  # payments/: checkout and its self-refreshing return page

@@ -68,6 +68,8 @@ CONTENT_FIELDS = (
     "cover_id",
     "is_featured",
     "is_premium",
+    "price",
+    "currency",
 )
 RECORDED_ONLY_FIELDS = ("status", "published_at", "author_id")
 # Fields a caller may set through post_create/post_update, plus "tags" and the move: "status" and

@@ -12,6 +12,9 @@ included as a template: a page lists 10-13 cards, and the template engine spent 
 `{% post_meta_extras post %}`: what higher apps add to a post's meta line (e.g. "1.2k views"). The
 callables named in `BLOG_POST_META_EXTRAS` get the post and return safe HTML (or ""); cards add the
 same. The blog imports none of them: the setting names them, as MIDDLEWARE names middleware.
+
+`{% purchase_box project %}` / `{% purchase_box post %}`: the buy (or download) box of an item for sale,
+from the callable named in `BLOG_PURCHASE_BOX` (payments' `display.purchase_box`).
 """
 
 from collections.abc import Callable
@@ -80,6 +83,16 @@ def _meta_extras(post: Any) -> str:
 @register.simple_tag
 def post_meta_extras(post: Any) -> SafeString:
     return mark_safe(_meta_extras(post))  # noqa: S308 - each hook returns safe HTML
+
+
+@register.simple_tag(takes_context=True)
+def purchase_box(context: Any, item: Any) -> SafeString:
+    """The buy box of a priced project or premium post, from the callable named in `BLOG_PURCHASE_BOX`
+    (payments plugs in there: the blog imports none of it). "" when none is named."""
+    path = getattr(settings, "BLOG_PURCHASE_BOX", "")
+    if not path:
+        return mark_safe("")
+    return mark_safe(_extras((path,))[0](context.get("request"), item))  # noqa: S308 - the hook returns safe HTML
 
 
 def _local(value: datetime) -> datetime:
