@@ -25,7 +25,7 @@ from apps.blog.models import Post, Project
 from apps.core.numbers import parse_whole_number
 
 from .buffer import get_buffer
-from .models import ContentTotal, Counter, DailyStat, PageView, RollupDay
+from .models import ContentTotal, Counter, DailyStat, ImportedViews, PageView, RollupDay
 
 D = DailyStat.Dimension
 RANGES = (7, 30, 90, 365)
@@ -592,6 +592,8 @@ def _views_map_build() -> dict[str, int]:
     through = Counter.objects.filter(name=Counter.TOTALS_THROUGH).values_list("value", flat=True).first()
     views: dict[str, int] = defaultdict(int)
     for kind, object_id, n in ContentTotal.objects.values_list("kind", "object_id", "views"):
+        views[f"{kind}:{object_id}"] += n
+    for kind, object_id, n in ImportedViews.objects.values_list("kind", "object_id", "views"):
         views[f"{kind}:{object_id}"] += n
     raw = PageView.objects.all()
     if through:

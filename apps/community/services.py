@@ -623,3 +623,59 @@ def comment_notify(*, comment_id: int) -> int:
             row.save(update_fields=["status", "sent_at"])
             sent += 1
     return sent
+
+
+# --- Moving in from another site (the legacy importer) --------------------------------------------
+
+
+def comment_import(
+    *,
+    comment: Comment | None,
+    target: Target,
+    user: Any,
+    body: str,
+    parent: Comment | None,
+    created_at: Any,
+    deleted: bool,
+    language: str,
+) -> Comment:
+    """A comment (or board message) as it stood on another site: published, with its date, its place in
+    the thread (a reply deeper than MAX_DEPTH sits beside its parent, as here) and, when it was deleted,
+    its text erased. No spam check, no notification e-mail."""
+    if parent is not None and (parent.post_id, parent.board_id) != (
+        target.pk if isinstance(target, Post) else None,
+        target.pk if isinstance(target, Section) else None,
+    ):
+        parent = None  # a reply filed under another post in the old data: keep it, at the top
+    if parent is not None:
+        root = parent.root if parent.root_id else parent
+        placed, depth = (parent.parent, MAX_DEPTH) if parent.depth >= MAX_DEPTH else (parent, parent.depth + 1)
+    else:
+        placed, root, depth = None, None, 1
+    comment = comment or Comment()
+    comment.post = target if isinstance(target, Post) else None
+    comment.board = target if isinstance(target, Section) else None
+    comment.parent, comment.reply_to, comment.root, comment.depth = placed, parent, root, depth
+    comment.user = user
+    comment.body = "" if deleted else body
+    comment.body_html = "" if deleted else render_comment(body)
+    comment.status = Comment.Status.APPROVED
+    comment.language = language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+    comment.notify_replies = False
+    comment.deleted_at = (comment.deleted_at or created_at or timezone.now()) if deleted else None
+    comment.full_clean(exclude=["post", "board", "parent", "reply_to", "root", "user"])
+    with transaction.atomic():
+        comment.save()
+        if created_at is not None:
+            Comment.objects.filter(pk=comment.pk).update(created_at=created_at)
+            comment.created_at = created_at
+        _tell_readers(comment, comment.post_id)
+    return comment
+
+
+def bookmark_import(*, user: Any, post: Post, created_at: Any = None) -> Bookmark:
+    """A bookmark kept on another site, with its date (whatever the post's status today)."""
+    bookmark, created = Bookmark.objects.get_or_create(user=user, post=post)
+    if created and created_at is not None:
+        Bookmark.objects.filter(pk=bookmark.pk).update(created_at=created_at)
+    return bookmark
