@@ -196,11 +196,11 @@ class _Converter:
             core = f"{ticks}{pad}{text}{pad}{ticks}"
         else:
             core = _escape(text)
+        if not core.strip():
+            return core
         lead = core[: len(core) - len(core.lstrip())]
         trail = core[len(core.rstrip()) :]
         core = core.strip()
-        if not core:
-            return lead + trail
         for name, opening, closing in (
             ("italic", "*", "*"),
             ("bold", "**", "**"),
