@@ -143,10 +143,18 @@ def aware(value: Any) -> datetime | None:
     return value
 
 
+def _decimal(amount: Any) -> Decimal:
+    """A stored number as a Decimal. MySQL FLOAT is single precision (19.995 reads back as
+    19.99500083…, 0.285 as 0.28499999…): floats are read to 7 significant digits, what FLOAT holds."""
+    if isinstance(amount, float):
+        return Decimal(format(amount, ".7g"))
+    return Decimal(str(amount or 0))
+
+
 def minor_units(amount: Any) -> int:
     """A float price (e.g. 19.995) → integer minor units, rounded half up (2000)."""
     try:
-        value = Decimal(str(amount or 0))
+        value = _decimal(amount)
     except InvalidOperation as exc:
         raise RowFailed(f"not a price: {amount!r}") from exc
     if value < 0:
@@ -156,7 +164,7 @@ def minor_units(amount: Any) -> int:
 
 def basis_points(rate: Any) -> int:
     """A tax rate as a fraction (0.15) → basis points (1500), rounded half up."""
-    return int((Decimal(str(rate or 0)) * 10000).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return int((_decimal(rate) * 10000).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def _text(value: Any) -> str:
