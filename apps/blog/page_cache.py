@@ -109,6 +109,11 @@ def _finish(request: HttpRequest, response: HttpResponse, etag: str, last_modifi
     return response
 
 
+def _page_object(entry: tuple) -> tuple[str, int] | None:
+    # Entries stored before `page_object` existed have five items.
+    return entry[5] if len(entry) > 5 else None
+
+
 def _read(key: str) -> tuple[int, tuple | None]:
     """(generation, the entry when it is of this generation). One round trip for both."""
     found = cache.get_many([STATE_KEY, key])
@@ -131,9 +136,10 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         early = getattr(request, "_page_cache_miss", None)
         generation, entry = (early[1], None) if early is not None and early[0] == key else _read(key)
         if entry is not None:
-            _generation, content, content_type, etag, _headers = entry
+            _generation, content, content_type, etag, _headers = entry[:5]
             response = HttpResponse(content, content_type=content_type)
             response["X-Page-Cache"] = HIT
+            response.page_object = _page_object(entry)
         else:
             response = view(request, *args, **kwargs)
             if response.status_code != 200 or response.streaming or response.has_header("Cache-Control"):
@@ -142,7 +148,7 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
                 return response  # it shows this visitor's messages: never replay it to anyone else
             content = response.content
             etag = '"' + hashlib.md5(content, usedforsecurity=False).hexdigest() + '"'
-            entry = (generation, content, response["Content-Type"], etag, None)
+            entry = (generation, content, response["Content-Type"], etag, None, getattr(response, "page_object", None))
             if early is not None:
                 # PageCacheMiddleware stores it on the way out, with the headers of the whole stack.
                 request._page_cache_store = (key, entry)
@@ -180,12 +186,13 @@ class PageCacheMiddleware:
         key = page_key(language, request.get_full_path())
         generation, entry = _read(key)
         if entry is not None and entry[4] is not None:
-            _generation, content, content_type, etag, headers = entry
+            _generation, content, content_type, etag, headers = entry[:5]
             response = HttpResponse(content, content_type=content_type)
             for name, value in headers:
                 response[name] = value
             response["Content-Length"] = str(len(content))
             response["X-Page-Cache"] = HIT
+            response.page_object = _page_object(entry)
             return _finish(request, response, etag, generation // 1_000_000_000)
         if entry is None:
             request._page_cache_miss = (key, generation)
@@ -195,5 +202,6 @@ class PageCacheMiddleware:
             key, entry = store
             headers = tuple((k, v) for k, v in response.items() if k.lower() not in _PER_RESPONSE_HEADERS)
             # A page that set a cookie is only replayed by the view (which never sets one on a hit).
-            cache.set(key, (*entry[:4], None if response.cookies else headers), settings.BLOG_PAGE_CACHE_TIMEOUT)
+            entry = (*entry[:4], None if response.cookies else headers, _page_object(entry))
+            cache.set(key, entry, settings.BLOG_PAGE_CACHE_TIMEOUT)
         return response
