@@ -1228,6 +1228,7 @@ def post_narration_import(*, post: Post, language: str, asset: Asset, provider: 
     not synthesized again until the text changes)."""
     if asset.kind != Asset.Kind.AUDIO:
         raise ValidationError({"asset": _("A narration must be an audio file.")})
+    asset.refresh_from_db(fields=["duration"])  # measured by the media processing, which may have run since
     spoken = narration_text(post=post, language=language)
     audio = type("Imported", (), {"duration": asset.duration or 0, "provider": provider, "voice": provider})
     return _narration_store(post=post, language=language, asset=asset, spoken=spoken, audio=audio)

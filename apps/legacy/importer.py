@@ -749,7 +749,7 @@ class Importer:
     def _missing(self, table: str, why: str) -> None:
         rows = self.rows(table)
         report = self.report.table(table)
-        report.missing = f"{len(rows)} row(s) not imported: {why}"
+        report.missing = f"{len(rows)} row(s): {why}"
 
     def _import_taxes(self) -> None:
         self._missing("taxes", "Inkwell's payments app has no tax rates yet")
