@@ -69,7 +69,6 @@ def test_headings_quotes_rules():
 
 
 def test_nested_lists_keep_their_levels_and_numbers():
-    deep = para(text("deep"))
     tree = {
         "type": "bulletList",
         "content": [
