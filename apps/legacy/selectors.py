@@ -12,10 +12,18 @@ def old_path_normalize(path: str) -> str:
     return "/" + unquote(path).strip("/")
 
 
+# The old client's fixed pages and their Inkwell URL names.
+FIXED_PATHS = {"/archive": "blog:archive", "/login": "account_login", "/register": "account_signup"}
+
+
 def old_path_target_url(*, path: str, language: str) -> str | None:
     """The Inkwell URL (in `language`) of what the old site showed at `path`, or None."""
-    row = OldPath.objects.select_related("content_type").filter(path=old_path_normalize(path)[:400]).first()
+    path = old_path_normalize(path)[:400]
+    row = OldPath.objects.select_related("content_type").filter(path=path).first()
     if row is None:
+        if path in FIXED_PATHS:
+            with translation.override(language):
+                return reverse(FIXED_PATHS[path])
         return None
     target = row.target
     if target is None:

@@ -189,3 +189,9 @@ def test_old_section_and_project_urls_redirect_and_unknown_ones_stay_404(old_row
     assert client.get("/projects/ink-tool", HTTP_ACCEPT_LANGUAGE="en")["Location"] == "/en/projects/ink-tool/"
     assert client.get("/dev-notes/no-such-post").status_code == 404
     assert client.get("/nothing-here/at-all").status_code == 404
+
+
+def test_the_old_clients_fixed_pages_redirect_too(client):
+    assert client.get("/archive", HTTP_ACCEPT_LANGUAGE="en")["Location"] == "/en/archive/"
+    assert client.get("/login")["Location"] == "/zh-hans/accounts/login/"
+    assert client.get("/register", HTTP_ACCEPT_LANGUAGE="en")["Location"] == "/en/accounts/signup/"
