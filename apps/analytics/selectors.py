@@ -591,9 +591,11 @@ def content_views_map() -> dict[str, int]:
 def _views_map_build() -> dict[str, int]:
     through = Counter.objects.filter(name=Counter.TOTALS_THROUGH).values_list("value", flat=True).first()
     views: dict[str, int] = defaultdict(int)
-    for kind, object_id, n in ContentTotal.objects.values_list("kind", "object_id", "views"):
-        views[f"{kind}:{object_id}"] += n
-    for kind, object_id, n in ImportedViews.objects.values_list("kind", "object_id", "views"):
+    # Plus the starting counts brought over from another site, in the same query.
+    totals = ContentTotal.objects.values_list("kind", "object_id", "views").union(
+        ImportedViews.objects.values_list("kind", "object_id", "views"), all=True
+    )
+    for kind, object_id, n in totals:
         views[f"{kind}:{object_id}"] += n
     raw = PageView.objects.all()
     if through:
