@@ -400,7 +400,8 @@ def user_import(
 ) -> User:
     """Create (or bring up to date) an account moved from another site, with its hashed password as it
     was (an unknown hash format leaves an unusable password: the user resets it). No welcome e-mail,
-    no tokens; the role is one of ROLE_GROUPS; the e-mail address is recorded verified or not."""
+    no tokens; the role is one of ROLE_GROUPS; the e-mail address is recorded verified or not. An existing
+    account keeps its password."""
     from allauth.account.models import EmailAddress
 
     if role not in ROLE_GROUPS:
@@ -412,8 +413,9 @@ def user_import(
     user.is_active = is_active
     if date_joined is not None:
         user.date_joined = date_joined
-    carried = carried_password(password_hash)
-    if user._state.adding or carried != user.password:
+    if user._state.adding:
+        # Only a new account takes the old hash: a later run never undoes a password changed here since.
+        carried = carried_password(password_hash)
         if carried:
             user.password = carried
         else:
@@ -426,8 +428,7 @@ def user_import(
         user.save()
     else:
         user.save(
-            update_fields=["email", "display_name", "bio", "is_active", "date_joined", "password", "is_staff",
-                           "is_superuser"]
+            update_fields=["email", "display_name", "bio", "is_active", "date_joined", "is_staff", "is_superuser"]
         )  # fmt: skip
     user.groups.remove(*Group.objects.filter(name__in=ROLE_GROUPS).exclude(name=role))
     user.groups.add(Group.objects.get(name=role))

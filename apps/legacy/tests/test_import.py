@@ -195,3 +195,16 @@ def test_the_old_clients_fixed_pages_redirect_too(client):
     assert client.get("/archive", HTTP_ACCEPT_LANGUAGE="en")["Location"] == "/en/archive/"
     assert client.get("/login")["Location"] == "/zh-hans/accounts/login/"
     assert client.get("/register", HTTP_ACCEPT_LANGUAGE="en")["Location"] == "/en/accounts/signup/"
+
+
+def test_a_rerun_after_an_old_row_changed_keeps_a_password_changed_here(old_rows):
+    run(old_rows)
+    alice = get_user_model().objects.get(email="alice@example.com")
+    alice.set_password("New-Passw0rd!")
+    alice.save()
+    old_rows["users"][0]["bio"] = "changed on the old site"
+    report = run(old_rows)
+    assert report.tables["users"].updated == 1
+    alice.refresh_from_db()
+    assert alice.bio == "changed on the old site"
+    assert alice.check_password("New-Passw0rd!")
