@@ -155,6 +155,11 @@ class RenderedBodyMixin(models.Model):
                 setattr(self, f"toc_html_{suffix}", result.toc_html)
                 setattr(self, f"reading_time_{suffix}", result.reading_time)
                 derived += [f"toc_html_{suffix}", f"reading_time_{suffix}"]
+            if hasattr(self, f"search_text_{suffix}"):
+                from .search import search_text
+
+                setattr(self, f"search_text_{suffix}", search_text(result.html))
+                derived.append(f"search_text_{suffix}")
         return derived
 
     def clean(self) -> None:
@@ -233,6 +238,11 @@ class Post(SlugMixin, RenderedBodyMixin, TimeStampedModel):
     reading_time = models.PositiveIntegerField(_("reading time (minutes)"), default=0, editable=False)
     body_html = models.TextField(_("rendered body"), blank=True, editable=False)
     toc_html = models.TextField(_("table of contents"), blank=True, editable=False)
+    # The body's words in the search normal form (`search.normalize`: lower case, Chinese as character
+    # bigrams), one column per language, kept by `render_bodies` on save. Searched with LIKE, or on
+    # PostgreSQL as a `simple` tsvector (GIN index, migration 0007).
+    search_text_en = models.TextField(_("search text (English)"), blank=True, default="", editable=False)
+    search_text_zh_hans = models.TextField(_("search text (Chinese)"), blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("post")
