@@ -54,7 +54,7 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # --- Applications (cookiecutter-django's three lists) --------------------------------------------
 DJANGO_APPS = [
     "modeltranslation",  # must precede django.contrib.admin
-    "django.contrib.admin",
+    "blog_site.apps.InkwellAdminConfig",  # Django's admin with our site: grouped index, dashboard
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -462,6 +462,11 @@ CELERY_BEAT_SCHEDULE = {
     # Daily rollups (a day that got late views is rebuilt), then raw views past ANALYTICS_RAW_RETENTION_DAYS.
     "analytics-rollup": {"task": "apps.analytics.tasks.analytics_rollup_task", "schedule": 600.0},
     "analytics-prune": {"task": "apps.analytics.tasks.analytics_prune_task", "schedule": 24 * 3600.0},
+    # Friend links that stopped answering are marked dead (never removed), weekly.
+    "community-friend-links-check": {
+        "task": "apps.community.tasks.friend_links_check_task",
+        "schedule": crontab(minute=15, hour=4, day_of_week=1),
+    },
 }
 
 # --- API ----------------------------------------------------------------------------------------
@@ -685,6 +690,19 @@ COMMUNITY_HOLD_FIRST_COMMENT = env.bool("COMMUNITY_HOLD_FIRST_COMMENT", default=
 COMMUNITY_COMMENT_RATE_USER = env.str("COMMUNITY_COMMENT_RATE_USER", default="10/10min")
 COMMUNITY_COMMENT_RATE_IP = env.str("COMMUNITY_COMMENT_RATE_IP", default="20/10min")
 COMMUNITY_REACTION_RATE = env.str("COMMUNITY_REACTION_RATE", default="120/10min")  # likes and bookmarks per user
+
+# --- community: friend links and the newsletter (reach) -------------------------------------------
+# The weekly link check: seconds per request (HEAD, then GET), redirects followed up to 5 hops.
+FRIEND_LINK_CHECK_TIMEOUT = env.float("FRIEND_LINK_CHECK_TIMEOUT", default=5.0)
+# Off in production: the checker refuses loopback and private addresses (SSRF); tests turn it on.
+FRIEND_LINK_CHECK_ALLOW_PRIVATE = env.bool("FRIEND_LINK_CHECK_ALLOW_PRIVATE", default=False)
+FRIEND_LINK_APPLY_RATE = env.str("FRIEND_LINK_APPLY_RATE", default="5/day")  # applications per account
+# A published post goes to confirmed subscribers of each language at once (editors can still skip one).
+NEWSLETTER_AUTO_SEND = env.bool("NEWSLETTER_AUTO_SEND", default=True)
+NEWSLETTER_BATCH_SIZE = env.int("NEWSLETTER_BATCH_SIZE", default=100)  # e-mails per SMTP connection
+NEWSLETTER_CONFIRM_DAYS = env.int("NEWSLETTER_CONFIRM_DAYS", default=7)  # the confirmation link is good this long
+NEWSLETTER_SUBSCRIBE_RATE_IP = env.str("NEWSLETTER_SUBSCRIBE_RATE_IP", default="10/hour")
+NEWSLETTER_SUBSCRIBE_RATE_EMAIL = env.str("NEWSLETTER_SUBSCRIBE_RATE_EMAIL", default="3/day")  # confirmation mails
 
 # --- media: speech, and blog: narration (issue 13) -----------------------------------------------
 # Azure neural voices when AZURE_SPEECH_KEY is set; otherwise espeak-ng when installed; otherwise

@@ -14,7 +14,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import TimeStampedModel
@@ -403,7 +403,22 @@ class PostRevision(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # A `Note` code, translated on display (`note_label`); older callers' free text is shown as it is.
     note = models.CharField(_("note"), max_length=200, blank=True)
+    restored_from = models.ForeignKey(
+        "self", verbose_name=_("restored from"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Note(models.TextChoices):
+        CREATED = "created", _("Created")
+        EDITED = "edited", _("Edited")
+        PUBLISHED = "published", _("Published")
+        UNPUBLISHED = "unpublished", _("Unpublished")
+        SCHEDULED = "scheduled", _("Scheduled")
+        ARCHIVED = "archived", _("Archived")
+        RESTORED = "restored", _("Restored an earlier revision")
+        TRANSLATION_ACCEPTED = "translation_accepted", _("Translation accepted")
+        AUTOSAVED = "autosaved", _("Autosaved (not published)")
 
     class Meta:
         verbose_name = _("post revision")
@@ -413,6 +428,23 @@ class PostRevision(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.post_id} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def title(self) -> str:
+        """The snapshot's title in the active language (else the other one)."""
+        active = lang_suffix(translation.get_language() or settings.LANGUAGE_CODE)
+        titles = [self.data.get(f"title_{active}")] + [self.data.get(f"title_{lang_suffix(c)}") for c in LANGUAGE_CODES]
+        return next((t for t in titles if t), "")
+
+    @property
+    def note_label(self) -> str:
+        """The note in the reader's language: its code's label, or the free text it was given."""
+        if self.note == self.Note.RESTORED and self.restored_from_id and self.restored_from is not None:
+            when = timezone.localtime(self.restored_from.created_at)
+            return _("Restored the revision from %(when)s") % {"when": f"{when:%Y-%m-%d %H:%M}"}
+        if self.note in self.Note.values:
+            return str(self.Note(self.note).label)
+        return self.note
 
 
 class AccessGrant(TimeStampedModel):

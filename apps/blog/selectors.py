@@ -31,6 +31,7 @@ from django.db.models import (
     When,
 )
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.media import speech
 from apps.media.models import Asset
@@ -311,33 +312,178 @@ def project_list_visible(*, user: Any) -> QuerySet[Project]:
     return project_list_published()
 
 
+# --- The editor's dashboard (admin index) ------------------------------------------------------
+
+
+@dataclass
+class EditorLists:
+    drafts: list[Post]
+    scheduled: list[Post]
+    recent: list[Post]
+    missing_translation: list[tuple[Post, list[str]]]
+    counts: dict[str, int]
+
+
+def _missing_q(code: str) -> Q:
+    suffix = lang_suffix(code)
+    return Q(**{f"title_{suffix}": ""}) | Q(**{f"body_{suffix}": ""})
+
+
+def post_editor_lists(*, limit: int = 8, now: datetime | None = None) -> EditorLists:
+    """What the admin's dashboard lists: drafts (latest edits first), scheduled posts (soonest first),
+    recently published, and posts lacking a language (title or body empty). A fixed number of queries."""
+    now = now or timezone.now()
+    base = Post.objects.select_related("author", "section").defer(*HEAVY_POST_FIELDS)
+    drafts = base.filter(status=Post.Status.DRAFT).order_by("-updated_at", "-id")
+    scheduled = base.filter(status=Post.Status.SCHEDULED, published_at__gt=now).order_by("published_at", "id")
+    recent = base.filter(live_q(now=now)).order_by("-published_at", "-id")
+    missing = Q()
+    for code in LANGUAGE_CODES:
+        missing |= _missing_q(code)
+    # Which languages are missing is judged from the titles and bodies' emptiness, not their text.
+    flags = {
+        f"has_{lang_suffix(code)}": Case(
+            When(_missing_q(code), then=Value(False)), default=Value(True), output_field=BooleanField()
+        )
+        for code in LANGUAGE_CODES
+    }
+    lacking_qs = (
+        base.exclude(status=Post.Status.ARCHIVED).filter(missing).annotate(**flags).order_by("-updated_at", "-id")
+    )
+    lacking = [
+        (post, [code for code in LANGUAGE_CODES if not getattr(post, f"has_{lang_suffix(code)}")])
+        for post in lacking_qs[:limit]
+    ]
+    return EditorLists(
+        drafts=list(drafts[:limit]),
+        scheduled=list(scheduled[:limit]),
+        recent=list(recent[:limit]),
+        missing_translation=lacking,
+        counts={
+            "drafts": drafts.count(),
+            "scheduled": scheduled.count(),
+            "missing_translation": lacking_qs.count(),
+        },
+    )
+
+
 # --- Revisions (the admin's history and diff) ---------------------------------------------------
 
 
 @dataclass(frozen=True)
 class FieldDiff:
-    """One field that differs between two revisions; `lines` are (op, text), op in "+", "-", " "."""
+    """One field that differs between two revisions. `label` is the field's name for people (in the
+    active language); `parts` are (op, text): "=" kept, "-" removed, "+" added, "…" unchanged lines left out."""
 
     name: str
-    lines: tuple[tuple[str, str], ...]
+    label: str
+    parts: tuple[tuple[str, str], ...]
+
+
+# Words, runs of spaces, single punctuation marks; Chinese, Japanese and Korean one character each.
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\u3000-\u303f\uff00-\uffef"
+_TOKEN = re.compile(f"[{_CJK}]|[^\\s{_CJK}\\W]+|\\s+|[^\\s{_CJK}]")
+DIFF_CONTEXT_LINES = 2
+
+
+def diff_tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text)
+
+
+def _diff_words(a: str, b: str) -> list[tuple[str, str]]:
+    import difflib
+
+    ta, tb = diff_tokens(a), diff_tokens(b)
+    parts: list[tuple[str, str]] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, ta, tb, autojunk=False).get_opcodes():
+        if op == "equal":
+            parts.append(("=", "".join(ta[i1:i2])))
+            continue
+        if i2 > i1:
+            parts.append(("-", "".join(ta[i1:i2])))
+        if j2 > j1:
+            parts.append(("+", "".join(tb[j1:j2])))
+    return parts
+
+
+def text_diff(a: str, b: str, *, context: int = DIFF_CONTEXT_LINES) -> tuple[tuple[str, str], ...]:
+    """Word-level differences (Chinese: character-level), found line by line first so a long body
+    stays fast; long unchanged stretches are shortened to `context` lines around each change."""
+    import difflib
+
+    la, lb = a.splitlines(keepends=True), b.splitlines(keepends=True)
+    parts: list[tuple[str, str]] = []
+    opcodes = difflib.SequenceMatcher(None, la, lb, autojunk=False).get_opcodes()
+    for index, (op, i1, i2, j1, j2) in enumerate(opcodes):
+        if op == "equal":
+            lines = la[i1:i2]
+            head = lines[:context] if index > 0 else []
+            tail = lines[-context:] if index < len(opcodes) - 1 else []
+            if len(lines) > len(head) + len(tail):
+                if head:
+                    parts.append(("=", "".join(head)))
+                parts.append(("…", ""))
+                if tail:
+                    parts.append(("=", "".join(tail)))
+            else:
+                parts.append(("=", "".join(lines)))
+        elif op == "replace":
+            parts.extend(_diff_words("".join(la[i1:i2]), "".join(lb[j1:j2])))
+        elif op == "delete":
+            parts.append(("-", "".join(la[i1:i2])))
+        else:
+            parts.append(("+", "".join(lb[j1:j2])))
+    merged: list[tuple[str, str]] = []
+    for op, text in parts:
+        if merged and merged[-1][0] == op and op != "…":
+            merged[-1] = (op, merged[-1][1] + text)
+        elif text or op == "…":
+            merged.append((op, text))
+    return tuple(merged)
+
+
+def revision_field_label(name: str) -> str:
+    """`title_zh_hans` → "title (Simplified Chinese)", `section_id` → "section", in the active language."""
+    languages = dict(settings.LANGUAGES)
+    for base in TRANSLATED_POST_FIELDS:
+        for code in LANGUAGE_CODES:
+            if name == f"{base}_{lang_suffix(code)}":
+                label = Post._meta.get_field(base).verbose_name
+                return _("%(field)s (%(language)s)") % {"field": label, "language": languages[code]}
+    if name == "tag_ids":
+        return str(Post._meta.get_field("tags").verbose_name)
+    try:
+        return str(Post._meta.get_field(name.removesuffix("_id")).verbose_name)
+    except Exception:  # noqa: BLE001 - a key of an older snapshot: show it as it is
+        return name
+
+
+def _revision_value(name: str, value: Any) -> str:
+    if value is None:
+        return ""
+    if name == "status":
+        return str(Post.Status(value).label) if value in Post.Status.values else str(value)
+    if name == "source_language":
+        return str(dict(settings.LANGUAGES).get(value, value))
+    if isinstance(value, bool):
+        return "✓" if value else "✗"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
 
 
 def post_revision_diff(*, older: Any, newer: Any) -> list[FieldDiff]:
-    """Line-by-line differences of every field whose value differs between two revisions of a post."""
-    import difflib
-
-    names = sorted(set(older.data) | set(newer.data))
+    """The differences of every field whose value differs between two revisions of a post, in the
+    order of the editor's form (texts per language first)."""
+    order = [*(f"{b}_{lang_suffix(c)}" for b in TRANSLATED_POST_FIELDS for c in LANGUAGE_CODES)]
+    names = sorted(set(older.data) | set(newer.data), key=lambda n: (order.index(n) if n in order else len(order), n))
     diffs = []
     for name in names:
         before, after = older.data.get(name), newer.data.get(name)
         if before == after:
             continue
-        a = "" if before is None else str(before)
-        b = "" if after is None else str(after)
-        lines = tuple(
-            (line[0], line[2:]) for line in difflib.ndiff(a.splitlines(), b.splitlines()) if not line.startswith("?")
-        )
-        diffs.append(FieldDiff(name=name, lines=lines))
+        parts = text_diff(_revision_value(name, before), _revision_value(name, after))
+        diffs.append(FieldDiff(name=name, label=revision_field_label(name), parts=parts))
     return diffs
 
 
@@ -774,6 +920,10 @@ def translation_states(
     return states
 
 
+# The names a post's translation overview lists besides its own fields, in the admin's language.
+TARGET_KIND_LABELS = {"tag": Tag._meta.verbose_name, "section": Section._meta.verbose_name}
+
+
 def translation_name_states(*, post: Post, language: str | None = None) -> list[FieldState]:
     """The states of the names of the post's section and tags, read from the post's source language."""
     languages = _target_languages(post, language)
@@ -803,7 +953,7 @@ def translation_name_states(*, post: Post, language: str | None = None) -> list[
                 FieldState(
                     target=kind,
                     target_id=obj.pk,
-                    label=f"{kind}: {source_text}",
+                    label=_("%(kind)s: %(name)s") % {"kind": TARGET_KIND_LABELS[kind], "name": source_text},
                     field="name",
                     language=code,
                     state=derive_translation_state(source_text=source_text, published_text=published, draft=draft),

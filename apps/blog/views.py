@@ -213,6 +213,9 @@ def section_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if section.type == Section.Type.BOARD:
         # The message board: its messages and form come from the community app's template tags.
         return render(request, "blog/section_board.html", {"meta": meta, "section": section, "crumbs": crumbs})
+    if section.type == Section.Type.FRIENDS:
+        # The friend links: listed by the community app's template tag.
+        return render(request, "blog/section_friends.html", {"meta": meta, "section": section, "crumbs": crumbs})
     return _listing(
         request,
         "blog/section_detail.html",

@@ -551,7 +551,7 @@ class Importer:
             def write(post: Post | None) -> Post:
                 if post is None:
                     return blog_services.post_create(by=None, data=data, announce=False)
-                return blog_services.post_update(post=post, by=None, data=data, note="Imported", announce=False)
+                return blog_services.post_update(post=post, by=None, data=data, announce=False)
 
             outcome = self.upsert("blogs", row, fp, write)
             section_slug = self._section_slug(row.get("section_id"))
