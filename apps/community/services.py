@@ -1151,3 +1151,57 @@ def newsletter_send(*, post_id: int, language: str) -> int:
         recipients=NewsletterDelivery.objects.filter(issue=issue, sent_at__isnull=False).count(),
     )
     return sent
+
+
+@transaction.atomic
+def friend_link_import(
+    *,
+    link: FriendLink | None,
+    name: str,
+    url: str,
+    logo_url: str,
+    description_en: str,
+    description_zh_hans: str,
+    applicant: Any,
+    status: str,
+    is_featured: bool,
+) -> FriendLink:
+    """A friend link as another site listed it (no e-mail to the editors)."""
+    link = link or FriendLink()
+    link.name, link.url = name[:80], url[:300]
+    link.logo_url = logo_url[:300] if logo_url.lower().startswith("https://") else ""
+    link.description_en, link.description_zh_hans = description_en[:300], description_zh_hans[:300]
+    link.applicant = applicant
+    link.status, link.is_featured = status, is_featured
+    if status != FriendLink.Status.PENDING:
+        link.reviewed_at = link.reviewed_at or timezone.now()
+    link.full_clean(exclude=["applicant", "logo"])
+    link.save()
+    return link
+
+
+@transaction.atomic
+def subscriber_import(
+    *,
+    subscriber: Subscriber | None,
+    email: str,
+    language: str,
+    active: bool,
+    subscribed_at: Any,
+    unsubscribed_at: Any,
+    emails_sent: int,
+    last_sent_at: Any,
+) -> Subscriber:
+    """A subscriber of another site: its consent there counts as confirmed (`confirmed_at` is when it
+    subscribed there), an unsubscribed one stays unsubscribed. No confirmation e-mail."""
+    subscriber = subscriber or Subscriber.objects.filter(email=email.strip().lower()).first() or Subscriber()
+    subscriber.email = email.strip().lower()
+    subscriber.language = language
+    subscriber.confirmed_at = subscribed_at or timezone.now()
+    subscriber.status = Subscriber.Status.ACTIVE if active else Subscriber.Status.UNSUBSCRIBED
+    subscriber.unsubscribed_at = None if active else (unsubscribed_at or timezone.now())
+    subscriber.emails_sent = max(emails_sent, 0)
+    subscriber.last_sent_at = last_sent_at
+    subscriber.full_clean()
+    subscriber.save()
+    return subscriber

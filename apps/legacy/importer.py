@@ -757,11 +757,64 @@ class Importer:
     def _import_payment_records(self) -> None:
         self._missing("payment_records", "Inkwell's payments app has no orders yet")
 
+    # --- Friend links and subscribers ----------------------------------------------------------
+
     def _import_friend_lists(self) -> None:
-        self._missing("friend_lists", "Inkwell has no friend links yet")
+        from apps.community.models import FriendLink
+
+        states = {
+            "featured": (FriendLink.Status.APPROVED, True),
+            "normal": (FriendLink.Status.APPROVED, False),
+            "hidden": (FriendLink.Status.PENDING, False),
+        }
+
+        def handle(row: dict[str, Any]) -> str:
+            kind = enum_name(row.get("type"), FRIEND_TYPE)
+            if kind not in states:
+                raise RowFailed(f"unknown friend link type {row.get('type')!r}")
+            status, featured = states[kind]
+            applicant = self.target("users", row.get("user_id"))
+            return self.upsert(
+                "friend_lists",
+                row,
+                fingerprint(row, applicant and applicant.pk),
+                lambda link: community_services.friend_link_import(
+                    link=link,
+                    name=_text(row.get("chinese_title")) or _text(row.get("english_title")),
+                    url=_text(row.get("site_url")),
+                    logo_url=_text(row.get("logo_url")),
+                    description_en=_text(row.get("english_description")),
+                    description_zh_hans=_text(row.get("chinese_description")),
+                    applicant=applicant,
+                    status=status,
+                    is_featured=featured,
+                ),
+            )
+
+        self._each("friend_lists", handle)
 
     def _import_subscriber(self) -> None:
-        self._missing("subscriber", "Inkwell has no subscribers yet")
+        def handle(row: dict[str, Any]) -> str:
+            email = _text(row.get("email")).lower()
+            if not email:
+                raise RowFailed("no e-mail address")
+            return self.upsert(
+                "subscriber",
+                row,
+                fingerprint(row),
+                lambda s: community_services.subscriber_import(
+                    subscriber=s,
+                    email=email,
+                    language="zh-hans",
+                    active=bool(row.get("is_active")),
+                    subscribed_at=aware(row.get("subscribed_at")),
+                    unsubscribed_at=aware(row.get("unsubscribed_at")),
+                    emails_sent=int(row.get("send_count") or 0),
+                    last_sent_at=aware(row.get("send_at")),
+                ),
+            )
+
+        self._each("subscriber", handle)
 
 
 def _messages(exc: ValidationError) -> list[str]:

@@ -171,6 +171,23 @@ def test_parts_inkwell_cannot_hold_yet_are_reported(old_rows):
     assert "not imported" in lines
 
 
+def test_friend_links_and_subscribers(old_rows, django_capture_on_commit_callbacks, mailoutbox):
+    from apps.community.models import FriendLink, Subscriber
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run(old_rows)
+    links = {link.url: link for link in FriendLink.objects.all()}
+    assert (links["https://a.example"].status, links["https://a.example"].is_featured) == ("approved", True)
+    assert (links["https://b.example"].status, links["https://b.example"].is_featured) == ("approved", False)
+    assert links["https://c.example"].status == "pending"  # hidden on the old site
+    assert links["https://a.example"].description_en == "Good"
+    reader = Subscriber.objects.get(email="reader@example.com")
+    assert reader.status == Subscriber.Status.ACTIVE
+    assert reader.confirmed_at.isoformat() == "2024-03-05T09:00:00+00:00"
+    assert Subscriber.objects.get(email="gone@example.com").status == Subscriber.Status.UNSUBSCRIBED
+    assert mailoutbox == []  # nobody is e-mailed by the import
+
+
 @pytest.mark.parametrize(
     ("accept", "expected"),
     [("en-US,en;q=0.9", "/en/posts/start-writing/"), ("", "/zh-hans/posts/start-writing/"),
