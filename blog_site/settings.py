@@ -474,10 +474,13 @@ REST_FRAMEWORK = {
     # One scheme for the API: simplejwt tokens, from `Authorization: Bearer` or (with CSRF) the cookies.
     "DEFAULT_AUTHENTICATION_CLASSES": ["apps.accounts.authentication.JWTHeaderOrCookieAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    # JSON bodies only, so a body means what the schema says (a form would send `email_on_reply=0` for
+    # false); the upload endpoints add multipart themselves.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "apps.core.api.StandardPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "apps.core.filters.StrictFilterBackend",  # django-filter, holding query parameters to the schema
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
@@ -677,6 +680,9 @@ JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 # Anonymous readers' pages and feeds stay cached this long at most (0 turns the page cache off);
 # any change readers could see drops them at once (apps/blog/page_cache.py).
 BLOG_PAGE_CACHE_TIMEOUT = 600
+# Post cards of list pages are rendered once per post and language and reused by every reader (signed
+# in too) this long at most (0 turns it off); the same changes that drop cached pages drop them.
+BLOG_FRAGMENT_CACHE_TIMEOUT = env.int("BLOG_FRAGMENT_CACHE_TIMEOUT", default=0 if TESTING else 600)
 
 # --- community: comments, the message board, likes, bookmarks, moderation (talk) -----------------
 # Guests (not signed in) may comment with a name and an e-mail address; their comments are always held.

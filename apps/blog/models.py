@@ -113,6 +113,8 @@ class Section(SlugMixin, TimeStampedModel):
 class Tag(SlugMixin, TimeStampedModel):
     name = models.CharField(_("name"), max_length=60)
     slug = models.SlugField(_("slug"), max_length=80, unique=True, blank=True)
+    # Shown on the tag's page, above its posts.
+    description = models.TextField(_("description"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("tag")

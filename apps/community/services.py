@@ -235,9 +235,12 @@ def _check_author(*, comment: Comment, by: Any) -> None:
         )
 
 
-def comment_edit(*, comment: Comment, by: Any, body: str) -> Comment:
-    """The author changes their text within COMMUNITY_EDIT_MINUTES; the spam rules run again."""
+def comment_edit(*, comment: Comment, by: Any, body: str | None = None) -> Comment:
+    """The author changes their text within COMMUNITY_EDIT_MINUTES; the spam rules run again. Without a
+    `body` (an API PATCH that changes nothing) nothing is saved, but the same rules refuse a non-author."""
     _check_author(comment=comment, by=by)
+    if body is None:
+        return comment
     _check_text(body=body)
     was_public = comment.status == Comment.Status.APPROVED
     blocked = selectors.blocklist_match(texts=[body], email=by.email)

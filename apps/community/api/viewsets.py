@@ -130,9 +130,11 @@ class CommentViewSet(
         return Response(self.get_serializer(comment).data, status=status.HTTP_201_CREATED)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        body = s.CommentUpdateSerializer(data=request.data)
+        body = s.CommentUpdateSerializer(data=request.data, partial=kwargs.get("partial", False))
         body.is_valid(raise_exception=True)
-        comment = services.comment_edit(comment=self.get_object(), by=request.user, body=body.validated_data["body"])
+        comment = services.comment_edit(
+            comment=self.get_object(), by=request.user, body=body.validated_data.get("body")
+        )
         return Response(self.get_serializer(comment).data)
 
     def perform_destroy(self, instance: Comment) -> None:
