@@ -89,6 +89,7 @@ LOCAL_APPS = [
     "apps.community",
     "apps.payments",
     "apps.analytics",
+    "apps.legacy",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 SITE_ID = 1
@@ -101,6 +102,8 @@ MIDDLEWARE = [
     # API paths answer JSON errors; JSON nested too deep or bodies over the limit stop here (apps/core/api_errors.py).
     "apps.core.api_errors.ApiErrorMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The old site's reader URLs: a 404 that names one answers a permanent redirect (apps/legacy).
+    "apps.legacy.middleware.OldUrlRedirectMiddleware",
     # Cookie-free page views (apps/analytics): sees page-cache hits too, never touches the bytes.
     "apps.analytics.middleware.CaptureMiddleware",
     # Page-cache hits for readers without a session cookie are answered here, before sessions, auth,

@@ -25,7 +25,7 @@ from apps.blog.models import Post, Project
 from apps.core.numbers import parse_whole_number
 
 from .buffer import get_buffer
-from .models import ContentTotal, Counter, DailyStat, PageView, RollupDay
+from .models import ContentTotal, Counter, DailyStat, ImportedViews, PageView, RollupDay
 
 D = DailyStat.Dimension
 RANGES = (7, 30, 90, 365)
@@ -597,7 +597,9 @@ def _views_map_build() -> dict[str, int]:
     marker = Counter.objects.filter(name=Counter.TOTALS_THROUGH).values_list(
         Value(_THROUGH_KIND, output_field=CharField()), "value", Value(0, output_field=BigIntegerField())
     )
-    totals = ContentTotal.objects.values_list("kind", "object_id", "views").union(marker, all=True)
+    # Plus the starting counts brought over from another site (ImportedViews), in the same UNION.
+    imported = ImportedViews.objects.values_list("kind", "object_id", "views")
+    totals = ContentTotal.objects.values_list("kind", "object_id", "views").union(marker, imported, all=True)
     views: dict[str, int] = defaultdict(int)
     through = 0
     for kind, object_id, n in totals:

@@ -634,6 +634,62 @@ def comment_notify(*, comment_id: int) -> int:
     return sent
 
 
+# --- Moving in from another site (the legacy importer) --------------------------------------------
+
+
+def comment_import(
+    *,
+    comment: Comment | None,
+    target: Target,
+    user: Any,
+    body: str,
+    parent: Comment | None,
+    created_at: Any,
+    deleted: bool,
+    language: str,
+) -> Comment:
+    """A comment (or board message) as it stood on another site: published, with its date, its place in
+    the thread (a reply deeper than MAX_DEPTH sits beside its parent, as here) and, when it was deleted,
+    its text erased. No spam check, no notification e-mail."""
+    if parent is not None and (parent.post_id, parent.board_id) != (
+        target.pk if isinstance(target, Post) else None,
+        target.pk if isinstance(target, Section) else None,
+    ):
+        parent = None  # a reply filed under another post in the old data: keep it, at the top
+    if parent is not None:
+        root = parent.root if parent.root_id else parent
+        placed, depth = (parent.parent, MAX_DEPTH) if parent.depth >= MAX_DEPTH else (parent, parent.depth + 1)
+    else:
+        placed, root, depth = None, None, 1
+    comment = comment or Comment()
+    comment.post = target if isinstance(target, Post) else None
+    comment.board = target if isinstance(target, Section) else None
+    comment.parent, comment.reply_to, comment.root, comment.depth = placed, parent, root, depth
+    comment.user = user
+    comment.body = "" if deleted else body
+    comment.body_html = "" if deleted else render_comment(body)
+    comment.status = Comment.Status.APPROVED
+    comment.language = language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+    comment.notify_replies = False
+    comment.deleted_at = (comment.deleted_at or created_at or timezone.now()) if deleted else None
+    comment.full_clean(exclude=["post", "board", "parent", "reply_to", "root", "user"])
+    with transaction.atomic():
+        comment.save()
+        if created_at is not None:
+            Comment.objects.filter(pk=comment.pk).update(created_at=created_at)
+            comment.created_at = created_at
+        _tell_readers(comment, comment.post_id)
+    return comment
+
+
+def bookmark_import(*, user: Any, post: Post, created_at: Any = None) -> Bookmark:
+    """A bookmark kept on another site, with its date (whatever the post's status today)."""
+    bookmark, created = Bookmark.objects.get_or_create(user=user, post=post)
+    if created and created_at is not None:
+        Bookmark.objects.filter(pk=bookmark.pk).update(created_at=created_at)
+    return bookmark
+
+
 # --- Friend links (reach) -------------------------------------------------------------------------
 
 
@@ -1098,3 +1154,57 @@ def newsletter_send(*, post_id: int, language: str) -> int:
         recipients=NewsletterDelivery.objects.filter(issue=issue, sent_at__isnull=False).count(),
     )
     return sent
+
+
+@transaction.atomic
+def friend_link_import(
+    *,
+    link: FriendLink | None,
+    name: str,
+    url: str,
+    logo_url: str,
+    description_en: str,
+    description_zh_hans: str,
+    applicant: Any,
+    status: str,
+    is_featured: bool,
+) -> FriendLink:
+    """A friend link as another site listed it (no e-mail to the editors)."""
+    link = link or FriendLink()
+    link.name, link.url = name[:80], url[:300]
+    link.logo_url = logo_url[:300] if logo_url.lower().startswith("https://") else ""
+    link.description_en, link.description_zh_hans = description_en[:300], description_zh_hans[:300]
+    link.applicant = applicant
+    link.status, link.is_featured = status, is_featured
+    if status != FriendLink.Status.PENDING:
+        link.reviewed_at = link.reviewed_at or timezone.now()
+    link.full_clean(exclude=["applicant", "logo"])
+    link.save()
+    return link
+
+
+@transaction.atomic
+def subscriber_import(
+    *,
+    subscriber: Subscriber | None,
+    email: str,
+    language: str,
+    active: bool,
+    subscribed_at: Any,
+    unsubscribed_at: Any,
+    emails_sent: int,
+    last_sent_at: Any,
+) -> Subscriber:
+    """A subscriber of another site: its consent there counts as confirmed (`confirmed_at` is when it
+    subscribed there), an unsubscribed one stays unsubscribed. No confirmation e-mail."""
+    subscriber = subscriber or Subscriber.objects.filter(email=email.strip().lower()).first() or Subscriber()
+    subscriber.email = email.strip().lower()
+    subscriber.language = language
+    subscriber.confirmed_at = subscribed_at or timezone.now()
+    subscriber.status = Subscriber.Status.ACTIVE if active else Subscriber.Status.UNSUBSCRIBED
+    subscriber.unsubscribed_at = None if active else (unsubscribed_at or timezone.now())
+    subscriber.emails_sent = max(emails_sent, 0)
+    subscriber.last_sent_at = last_sent_at
+    subscriber.full_clean()
+    subscriber.save()
+    return subscriber
