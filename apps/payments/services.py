@@ -327,6 +327,11 @@ def order_refund(*, order: Order, amount: int | None = None, by: Any = None, rea
     from django.core.exceptions import ValidationError
 
     order.refresh_from_db()
+    if order.status in Order.OWNED and not order.stripe_session_id:
+        raise ValidationError(
+            _("This order was paid on the old site, not through Stripe: refund it where it was paid."),
+            code="not_refundable",
+        )
     left = order.refundable
     if left <= 0:
         raise ValidationError(_("Only a paid order with money left to refund can be refunded."), code="not_refundable")

@@ -288,3 +288,17 @@ def test_a_rerun_after_an_old_row_changed_keeps_a_password_changed_here(old_rows
     alice.refresh_from_db()
     assert alice.bio == "changed on the old site"
     assert alice.check_password("New-Passw0rd!")
+
+
+def test_an_imported_paid_order_is_not_refunded_through_stripe(old_rows):
+    from django.core.exceptions import ValidationError
+
+    from apps.payments import services as payment_services
+    from apps.payments.models import Order, Refund
+
+    run(old_rows)
+    paid = Order.objects.get(status=Order.Status.PAID)
+    assert paid.refundable == 0  # the admin offers no "Refund…" button
+    with pytest.raises(ValidationError, match="paid on the old site"):
+        payment_services.order_refund(order=paid)
+    assert Refund.objects.count() == 0
