@@ -17,7 +17,6 @@ from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -86,7 +85,6 @@ class TableReport:
     skipped: int = 0
     failed: list[tuple[Any, str]] = field(default_factory=list)
     notes: list[tuple[Any, str]] = field(default_factory=list)
-    missing: str = ""  # why the whole table was not imported
 
 
 @dataclass
@@ -105,9 +103,6 @@ class Report:
         out = ["Dry run: nothing was written." if self.dry_run else "Import finished."]
         out.append(f"{'table':<18}{'created':>9}{'updated':>9}{'skipped':>9}{'failed':>8}")
         for t in self.tables.values():
-            if t.missing:
-                out.append(f"{t.table:<18}  not imported: {t.missing}")
-                continue
             out.append(f"{t.table:<18}{t.created:>9}{t.updated:>9}{t.skipped:>9}{len(t.failed):>8}")
         for t in self.tables.values():
             for old_id, reason in t.failed:
@@ -663,8 +658,6 @@ class Importer:
                     self.note("projects", old_id, f"{len(attachment_rows)} attachments: the latest one kept")
             money = (prices.get(old_id) or [{}])[-1]
             price = minor_units(money.get("price")) if money else 0
-            if money.get("tax_id") and not django_apps.is_installed("apps.payments"):
-                self.note("projects", old_id, "tax not linked: payments has no tax rates yet")
             kind = enum_name(row.get("type"), PROJECT_TYPE)
             data = {
                 "type": kind if kind in Project.Type.values else Project.Type.OTHER,
@@ -744,18 +737,92 @@ class Importer:
 
         self._comments("board_comments", board)
 
-    # --- Parts whose models are not in Inkwell yet ---------------------------------------------
-
-    def _missing(self, table: str, why: str) -> None:
-        rows = self.rows(table)
-        report = self.report.table(table)
-        report.missing = f"{len(rows)} row(s): {why}"
+    # --- Payments ------------------------------------------------------------------------------
 
     def _import_taxes(self) -> None:
-        self._missing("taxes", "Inkwell's payments app has no tax rates yet")
+        from apps.payments import selectors as payment_selectors
+        from apps.payments import services as payment_services
+
+        def handle(row: dict[str, Any]) -> str:
+            try:
+                rate = basis_points(row.get("tax_rate"))
+            except InvalidOperation as exc:
+                raise RowFailed(f"not a tax rate: {row.get('tax_rate')!r}") from exc
+            if not 0 <= rate <= 10000:
+                raise RowFailed(f"not a tax rate: {row.get('tax_rate')!r}")
+            return self.upsert(
+                "taxes",
+                row,
+                fingerprint(row),
+                lambda t: payment_services.tax_rate_import(
+                    tax_rate=t,
+                    name=_text(row.get("tax_name")) or f"Tax {rate / 100:g} %",
+                    rate=rate,
+                    active=bool(row.get("is_active")),
+                    created_at=aware(row.get("created_at")),
+                ),
+            )
+
+        self._each("taxes", handle)
+        # `project_monetizations.tax_id`: Inkwell charges its current rate on every sale (no per-project
+        # tax), so a project the old site taxed otherwise is pointed out.
+        current = payment_selectors.tax_rate_current()
+        for money in self.rows("project_monetizations"):
+            if not money.get("tax_id") or self.target("projects", money.get("project_id")) is None:
+                continue
+            rate = self.target("taxes", money["tax_id"])
+            if rate is None:
+                self.note("projects", money["project_id"], f"its tax #{money['tax_id']} was not imported")
+            elif current is None or rate.rate != current.rate:
+                now = f"{current.name} {current.percent}" if current else "no tax"
+                self.note("projects", money["project_id"], f"sold with {rate} there; here every sale has {now}")
 
     def _import_payment_records(self) -> None:
-        self._missing("payment_records", "Inkwell's payments app has no orders yet")
+        from apps.payments import services as payment_services
+        from apps.payments.models import Order
+
+        statuses = {"success": Order.Status.PAID, "failed": Order.Status.FAILED, "cancel": Order.Status.EXPIRED}
+
+        def handle(row: dict[str, Any]) -> str:
+            project = self.target("projects", row.get("project_id"))
+            if project is None:
+                raise RowFailed(f"its project #{row.get('project_id')} was not imported")
+            buyer = self.target("users", row.get("user_id"))
+            if buyer is None:
+                raise RowFailed(f"its buyer, user #{row.get('user_id')}, was not imported")
+            status = statuses.get(enum_name(row.get("payment_status"), PAYMENT_STATUS))
+            if status is None:
+                raise RowFailed(f"unknown payment status {row.get('payment_status')!r}")
+            try:
+                tax_rate = basis_points(row.get("tax_rate")) if row.get("tax_rate") is not None else 0
+            except InvalidOperation as exc:
+                raise RowFailed(f"not a tax rate: {row.get('tax_rate')!r}") from exc
+            if not 0 <= tax_rate <= 10000:
+                raise RowFailed(f"not a tax rate: {row.get('tax_rate')!r}")
+            total, tax_amount = minor_units(row.get("amount")), minor_units(row.get("tax_amount"))
+            if tax_amount > total:
+                raise RowFailed(f"tax {row.get('tax_amount')!r} is more than the amount {row.get('amount')!r}")
+            fp = fingerprint(row, project.pk, buyer.pk, self.currency)
+            return self.upsert(
+                "payment_records",
+                row,
+                fp,
+                lambda order: payment_services.order_import(
+                    order=order,
+                    buyer=buyer,
+                    project=project,
+                    total=total,
+                    tax_name=_text(row.get("tax_name")),
+                    tax_rate=tax_rate,
+                    tax_amount=tax_amount,
+                    currency=self.currency,
+                    status=status,
+                    payment_method=enum_name(row.get("payment_type"), PAYMENT_TYPE),
+                    at=aware(row.get("created_at")),
+                ),
+            )
+
+        self._each("payment_records", handle)
 
     # --- Friend links and subscribers ----------------------------------------------------------
 

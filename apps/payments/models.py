@@ -158,7 +158,11 @@ class Order(TimeStampedModel):
 
     @property
     def refundable(self) -> int:
-        return self.total - self.amount_refunded if self.status in self.OWNED else 0
+        """What is left to give back through Stripe; an order imported from the old site (no Checkout
+        Session) was paid elsewhere, so nothing."""
+        if self.status not in self.OWNED or not self.stripe_session_id:
+            return 0
+        return self.total - self.amount_refunded
 
     def money(self, amount: int) -> str:
         return format_money(amount, self.currency)

@@ -327,6 +327,11 @@ def order_refund(*, order: Order, amount: int | None = None, by: Any = None, rea
     from django.core.exceptions import ValidationError
 
     order.refresh_from_db()
+    if order.status in Order.OWNED and not order.stripe_session_id:
+        raise ValidationError(
+            _("This order was paid on the old site, not through Stripe: refund it where it was paid."),
+            code="not_refundable",
+        )
     left = order.refundable
     if left <= 0:
         raise ValidationError(_("Only a paid order with money left to refund can be refunded."), code="not_refundable")
@@ -540,3 +545,72 @@ def invoice_deliver(*, invoice_id: int) -> bool:
         invoice.emailed_at = timezone.now()
         invoice.save(update_fields=["emailed_at", "updated_at"])
     return True
+
+
+# --- Moving in from another site (the legacy importer) --------------------------------------------
+
+
+@transaction.atomic
+def tax_rate_import(*, tax_rate: TaxRate | None, name: str, rate: int, active: bool, created_at: Any = None) -> TaxRate:
+    """A tax rate as another site had it (`rate` in basis points; prices there included it).
+
+    It keeps its old creation time, so an imported rate never outranks a newer rate set up here.
+    """
+    tax_rate = tax_rate or TaxRate()
+    tax_rate.name, tax_rate.rate, tax_rate.inclusive, tax_rate.active = name[:60], rate, True, active
+    tax_rate.full_clean()
+    tax_rate.save()
+    if created_at is not None:
+        TaxRate.objects.filter(pk=tax_rate.pk).update(created_at=created_at)
+        tax_rate.created_at = created_at
+    return tax_rate
+
+
+@transaction.atomic
+def order_import(
+    *,
+    order: Order | None,
+    buyer: Any,
+    project: Project,
+    total: int,
+    tax_name: str,
+    tax_rate: int,
+    tax_amount: int,
+    currency: str,
+    status: str,
+    payment_method: str,
+    at: Any,
+) -> Order:
+    """A past purchase from another site, kept as history: paid (with the buyer's access), failed or
+    expired. No invoice is made (no invoice number is used up) and no e-mail is sent."""
+    if status not in (Order.Status.PAID, Order.Status.FAILED, Order.Status.EXPIRED):
+        raise ValueError(f"an imported order is paid, failed or expired, not {status!r}")
+    was_owned = order is not None and order.status in Order.OWNED
+    order = order or Order()
+    order.buyer = buyer
+    order.buyer_email = buyer.email
+    order.buyer_name = str(getattr(buyer, "display_name", "") or "")[:200]
+    order.language = getattr(buyer, "preferred_language", "") or order.language
+    order.project, order.post = project, None
+    order.item_title = (project.title or project.slug)[:200]
+    order.tax_name, order.tax_rate, order.tax_inclusive = tax_name[:60], tax_rate, True
+    order.total = total
+    order.tax_amount = min(tax_amount, total)
+    order.net = total - order.tax_amount
+    order.currency = currency.upper()
+    order.payment_method = payment_method[:60]
+    order.status = status
+    stamps = {Order.Status.PAID: "paid_at", Order.Status.FAILED: "failed_at", Order.Status.EXPIRED: "expired_at"}
+    for name in stamps.values():
+        setattr(order, name, None)
+    setattr(order, stamps[status], at or timezone.now())
+    order.full_clean(exclude=["stripe_session_id"])
+    order.save()
+    if at is not None:
+        Order.objects.filter(pk=order.pk).update(created_at=at)
+        order.created_at = at
+    if status == Order.Status.PAID:
+        _grant(order)
+    elif was_owned:
+        _revoke(order)
+    return order

@@ -126,7 +126,11 @@ def test_projects_comments_bookmarks(old_rows):
 
 def test_a_second_run_changes_nothing_and_a_third_imports_only_new_rows(old_rows, file_server):
     run(old_rows)
-    counts = {m: m.objects.count() for m in (Post, Comment, Asset, Section, Tag, Project, Bookmark)}
+    from apps.blog.models import AccessGrant
+    from apps.payments.models import Order, TaxRate
+
+    models = (Post, Comment, Asset, Section, Tag, Project, Bookmark, Order, TaxRate, AccessGrant)
+    counts = {m: m.objects.count() for m in models}
     fetched = len(file_server.requests)
     second = run(old_rows)
     assert {m: m.objects.count() for m in counts} == counts
@@ -164,11 +168,70 @@ def test_only_imports_the_parts_named(old_rows):
         run(old_rows, only=["nope"])
 
 
-def test_parts_inkwell_cannot_hold_yet_are_reported(old_rows):
-    report = run(old_rows)
+def test_taxes_and_orders_come_as_history_without_invoices_or_emails(
+    old_rows, client, django_capture_on_commit_callbacks, mailoutbox
+):
+    from apps.blog.models import AccessGrant
+    from apps.payments.models import DocumentCounter, Invoice, Order, TaxRate
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = run(old_rows)
     lines = "\n".join(report.lines())
-    assert "payment_records" in lines
-    assert "not imported" in lines
+    assert "not imported:" not in lines
+    assert report.tables["taxes"].created == 1
+    assert report.tables["payment_records"].created == 3
+    gst = TaxRate.objects.get()
+    assert (gst.name, gst.rate, gst.inclusive, gst.active) == ("GST", 1500, True, True)
+    assert gst.created_at.isoformat() == "2024-03-01T08:30:00+00:00"
+
+    orders = {order.status: order for order in Order.objects.all()}
+    assert set(orders) == {Order.Status.PAID, Order.Status.FAILED, Order.Status.EXPIRED}
+    paid = orders[Order.Status.PAID]
+    assert (paid.total, paid.tax_amount, paid.net, paid.currency) == (2300, 300, 2000, "NZD")
+    assert (paid.tax_name, paid.tax_rate, paid.payment_method) == ("GST", 1500, "card")
+    assert paid.paid_at.isoformat() == paid.created_at.isoformat() == "2024-03-20T09:00:00+00:00"
+    assert paid.buyer.email == "bob@example.com"
+    assert orders[Order.Status.FAILED].failed_at is not None
+    assert orders[Order.Status.EXPIRED].expired_at is not None
+    assert (orders[Order.Status.EXPIRED].tax_amount, orders[Order.Status.EXPIRED].net) == (0, 2300)
+    assert AccessGrant.objects.filter(user=paid.buyer, project=paid.project, revoked_at=None).count() == 1
+    assert not AccessGrant.objects.filter(user=orders[Order.Status.FAILED].buyer).exists()
+    assert Invoice.objects.count() == 0  # history: no invoice ...
+    assert not DocumentCounter.objects.filter(last__gt=0).exists()  # ... and no invoice number used up
+    assert mailoutbox == []  # nobody is e-mailed by the import
+
+    client.force_login(paid.buyer)
+    page = client.get("/en/accounts/orders/")
+    assert page.status_code == 200
+    assert paid.total_display in page.content.decode()
+
+
+def test_an_order_changed_on_the_old_site_is_updated_and_bad_rows_are_reported(old_rows):
+    from apps.blog.models import AccessGrant
+    from apps.payments.models import Order
+
+    run(old_rows)
+    old_rows["payment_records"][0]["payment_status"] = "failed"
+    old_rows["payment_records"].append(dict(old_rows["payment_records"][1], id=4, tax_amount=99.0))
+    old_rows["payment_records"].append(dict(old_rows["payment_records"][1], id=5, payment_status="refunded"))
+    old_rows["taxes"].append({"id": 2, "tax_name": "Odd", "tax_rate": 1.5, "is_active": 0, "created_at": None})
+    report = run(old_rows)
+    assert report.tables["payment_records"].updated == 1
+    assert Order.objects.filter(status=Order.Status.PAID).count() == 0
+    assert not AccessGrant.objects.filter(revoked_at=None, project__isnull=False).exists()  # access withdrawn
+    failed = dict(report.tables["payment_records"].failed)
+    assert "more than the amount" in failed[4]
+    assert "unknown payment status" in failed[5]
+    assert "not a tax rate" in dict(report.tables["taxes"].failed)[2]
+
+
+def test_a_project_taxed_otherwise_on_the_old_site_is_pointed_out(old_rows):
+    from apps.payments.models import TaxRate
+
+    TaxRate.objects.create(name="VAT", rate=2000)  # set up here after the old site's rates
+    report = run(old_rows)
+    notes = dict(report.tables["projects"].notes)
+    assert "sold with GST 15 % there; here every sale has VAT 20 %" in notes[1]
 
 
 def test_friend_links_and_subscribers(old_rows, django_capture_on_commit_callbacks, mailoutbox):
@@ -225,3 +288,17 @@ def test_a_rerun_after_an_old_row_changed_keeps_a_password_changed_here(old_rows
     alice.refresh_from_db()
     assert alice.bio == "changed on the old site"
     assert alice.check_password("New-Passw0rd!")
+
+
+def test_an_imported_paid_order_is_not_refunded_through_stripe(old_rows):
+    from django.core.exceptions import ValidationError
+
+    from apps.payments import services as payment_services
+    from apps.payments.models import Order, Refund
+
+    run(old_rows)
+    paid = Order.objects.get(status=Order.Status.PAID)
+    assert paid.refundable == 0  # the admin offers no "Refund…" button
+    with pytest.raises(ValidationError, match="paid on the old site"):
+        payment_services.order_refund(order=paid)
+    assert Refund.objects.count() == 0

@@ -17,7 +17,6 @@ from apps.legacy.source import connection_params
 
 from . import fixture
 
-SOURCE_DB = "legacy_src_legacy"
 SCHEMA = Path(__file__).with_name("old_schema.sql")
 
 needs_mariadb = pytest.mark.skipif(
@@ -30,17 +29,24 @@ def _server_url() -> str:
     return os.environ["DATABASE_URL"].rsplit("/", 1)[0]
 
 
+def _source_db() -> str:
+    """`legacy_src_<x>` beside the test run's `inkwell_<x>` (each worktree has its own)."""
+    name = os.environ["DATABASE_URL"].rsplit("/", 1)[1].split("?", 1)[0]
+    return f"legacy_src_{name.removeprefix('inkwell_')}"
+
+
 @pytest.fixture
 def old_database(file_server):
     import MySQLdb
 
     params = connection_params(f"{_server_url()}/mysql")
     params.pop("database")
+    source_db = _source_db()
     connection = MySQLdb.connect(**params)
     cursor = connection.cursor()
-    cursor.execute(f"DROP DATABASE IF EXISTS `{SOURCE_DB}`")
-    cursor.execute(f"CREATE DATABASE `{SOURCE_DB}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
-    cursor.execute(f"USE `{SOURCE_DB}`")
+    cursor.execute(f"DROP DATABASE IF EXISTS `{source_db}`")
+    cursor.execute(f"CREATE DATABASE `{source_db}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
+    cursor.execute(f"USE `{source_db}`")
     for statement in SCHEMA.read_text().split(";"):
         lines = [line for line in statement.splitlines() if not line.strip().startswith("--")]
         if "".join(lines).strip():
@@ -54,8 +60,8 @@ def old_database(file_server):
             marks = ", ".join(["%s"] * len(row))
             cursor.execute(f"INSERT INTO `{table}` ({columns}) VALUES ({marks})", values)  # noqa: S608
     connection.commit()
-    yield f"{_server_url()}/{SOURCE_DB}"
-    cursor.execute(f"DROP DATABASE IF EXISTS `{SOURCE_DB}`")
+    yield f"{_server_url()}/{source_db}"
+    cursor.execute(f"DROP DATABASE IF EXISTS `{source_db}`")
     connection.close()
 
 
@@ -77,11 +83,17 @@ def test_an_old_mariadb_site_imports_with_one_command_and_a_second_run_changes_n
     assert post.cover is not None
     alice = get_user_model().objects.get(email="alice@example.com")
     assert alice.check_password(fixture.OLD_PASSWORD)
-    assert "payment_records" in out
+    assert "not imported:" not in out
+    from apps.payments.models import Invoice, Order, TaxRate
+
+    assert TaxRate.objects.get().rate == 1500
+    assert sorted(Order.objects.values_list("status", "total")) == [("expired", 2300), ("failed", 2300), ("paid", 2300)]
+    assert Invoice.objects.count() == 0
 
     call_command("import_legacy", "--database-url", old_database, "--media-base", file_server.url, verbosity=0)
     again = capsys.readouterr().out
-    tables = ("users", "media", "sections", "tags", "blogs", "projects", "blog_comment", "board_comments")
+    tables = ("users", "media", "sections", "tags", "blogs", "projects", "blog_comment", "board_comments", "taxes",
+              "payment_records", "friend_lists", "subscriber")  # fmt: skip
     table_lines = [line.split() for line in again.splitlines() if line.split()[:1] and line.split()[0] in tables]
     assert table_lines
     for name, created, updated, *_rest in table_lines:
