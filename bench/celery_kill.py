@@ -57,7 +57,8 @@ STATE = (
     "jobs = dict(AIJob.objects.filter(kind='narrate').values_list('status').annotate(n=Count('id')));"
     "dups = PostNarration.objects.values('post', 'language').annotate(n=Count('id')).filter(n__gt=1).count();"
     "from apps.media.models import Asset; assets = Asset.objects.filter(kind=Asset.Kind.AUDIO).count();"
-    "print(json.dumps({'jobs': jobs, 'narrations': PostNarration.objects.count(), 'duplicates': dups, 'assets': assets}))"
+    "narrations = PostNarration.objects.count();"
+    "print(json.dumps({'jobs': jobs, 'narrations': narrations, 'duplicates': dups, 'assets': assets}))"
 )
 
 

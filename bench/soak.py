@@ -11,6 +11,7 @@ default inkwell_soak, dropped and recreated), SOAK_REDIS (default redis://127.0.
 databases 11 and 12, flushed first). Needs the MySQL driver (`make mysql-driver`).
 """
 
+import contextlib
 import json
 import os
 import random
@@ -33,7 +34,7 @@ THREADS = int(os.environ.get("SOAK_THREADS", "16"))
 DATABASE = os.environ.get("SOAK_DATABASE", "inkwell_soak")
 REDIS = os.environ.get("SOAK_REDIS", "redis://127.0.0.1:6379").rstrip("/")
 USERS_PER_THREAD = 3
-PASSWORD = "soak passphrase 12345"
+PASSWORD = "soak passphrase 12345"  # noqa: S105 - the scratch users of this run
 
 
 def free_port() -> int:
@@ -93,7 +94,8 @@ def prepare(env: dict[str, str]) -> list[str]:
         + repr(PASSWORD)
         + ") for i in range(n)];"
         "[u.groups.add(readers) for u in users];"
-        "EmailAddress.objects.bulk_create([EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in users]);"
+        "EmailAddress.objects.bulk_create("
+        "[EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in users]);"
         "from apps.blog.models import Post;"
         "print(' '.join(Post.objects.filter(status='published', is_premium=False).values_list('slug', flat=True)))"
     )
@@ -122,10 +124,8 @@ def start(env: dict[str, str], port: int, log: Path) -> list[subprocess.Popen]:
 
 def stop(processes: list[subprocess.Popen]) -> None:
     for process in processes:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
     for process in processes:
         process.wait(timeout=30)
 
@@ -166,9 +166,9 @@ class Soak:
         self.lock = threading.Lock()
         self.has_subscribe = Client(base).call("OPTIONS", "/api/v1/subscribers/")[0] != 404
 
-    def timed(self, name: str, fn) -> tuple[int, dict | None]:
+    def timed(self, name: str, fn, *args) -> tuple[int, dict | None]:
         started = time.perf_counter()
-        status, body = fn()
+        status, body = fn(*args)
         elapsed = (time.perf_counter() - started) * 1000
         with self.lock:
             self.latency[name].append(elapsed)
@@ -176,10 +176,8 @@ class Soak:
         return status, body
 
     def sign_in(self, client: Client, email: str) -> str:
-        status, body = self.timed(
-            "POST sign-in",
-            lambda: client.call("POST", "/_allauth/app/v1/auth/login", {"email": email, "password": PASSWORD}),
-        )
+        credentials = {"email": email, "password": PASSWORD}
+        status, body = self.timed("POST sign-in", client.call, "POST", "/_allauth/app/v1/auth/login", credentials)
         return (body or {}).get("meta", {}).get("access_token", "") if status == 200 else ""
 
     def worker(self, index: int, until: float) -> None:
@@ -190,52 +188,49 @@ class Soak:
         while time.time() < until:
             slug, email = rng.choice(self.slugs), rng.choice(emails)
             roll = rng.random()
-            if roll < 0.18:
-                self.timed("GET /en/posts/<slug>/", lambda: client.call("GET", f"/en/posts/{slug}/"))
-            elif roll < 0.28:
-                self.timed("GET /zh-hans/posts/<slug>/", lambda: client.call("GET", f"/zh-hans/posts/{slug}/"))
-            elif roll < 0.38:
-                self.timed("GET /en/", lambda: client.call("GET", "/en/"))
-            elif roll < 0.43:
-                self.timed(
-                    "GET /en/search/?q=",
-                    lambda: client.call("GET", f"/en/search/?q={rng.choice(['django', 'cache', 'rust'])}"),
-                )
-            elif roll < 0.55:
-                self.timed("GET /api/v1/posts/", lambda: client.call("GET", "/api/v1/posts/"))
-            elif roll < 0.65:
-                self.timed("GET /api/v1/posts/<slug>/", lambda: client.call("GET", f"/api/v1/posts/{slug}/"))
+            if roll < 0.65:
+                name, path = self.read(rng, roll, slug)
+                self.timed(name, client.call, "GET", path)
             elif roll < 0.71 or not tokens[email]:
                 tokens[email] = self.sign_in(client, email) or tokens[email]
             elif roll < 0.83:
-                text = f"Soak comment {index}-{time.time_ns()}"
-                status, body = self.timed(
-                    "POST /api/v1/comments/",
-                    lambda: client.call("POST", "/api/v1/comments/", {"post": slug, "body": text}, tokens[email]),
-                )
-                if status == 201 and body:
+                body = {"post": slug, "body": f"Soak comment {index}-{time.time_ns()}"}
+                path = "/api/v1/comments/"
+                status, answer = self.timed(f"POST {path}", client.call, "POST", path, body, tokens[email])
+                if status == 201 and answer:
                     with self.lock:
-                        self.comments.append(body["id"])
+                        self.comments.append(answer["id"])
                 elif status == 401:
                     tokens[email] = ""
             elif roll < 0.95:
-                status, body = self.timed(
-                    "POST /api/v1/likes/toggle/",
-                    lambda: client.call("POST", "/api/v1/likes/toggle/", {"post": slug}, tokens[email]),
-                )
-                if status in (200, 201) and body and "liked" in body:
-                    self.likes[(email, slug)] = body["liked"]  # this thread owns `email`: the last answer is the truth
+                path = "/api/v1/likes/toggle/"
+                status, answer = self.timed(f"POST {path}", client.call, "POST", path, {"post": slug}, tokens[email])
+                if status in (200, 201) and answer and "liked" in answer:
+                    self.likes[(email, slug)] = answer["liked"]  # this thread owns `email`: last answer wins
                 elif status == 401:
                     tokens[email] = ""
             elif self.has_subscribe:
-                address = f"sub{index}-{time.time_ns()}@example.com"
-                status, _body = self.timed(
-                    "POST /api/v1/subscribers/",
-                    lambda: client.call("POST", "/api/v1/subscribers/", {"email": address, "language": "en"}),
-                )
+                body = {"email": f"sub{index}-{time.time_ns()}@example.com", "language": "en"}
+                path = "/api/v1/subscribers/"
+                status, _answer = self.timed(f"POST {path}", client.call, "POST", path, body)
                 if status in (200, 201, 202):
                     with self.lock:
-                        self.subscribed.append(address)
+                        self.subscribed.append(body["email"])
+
+    @staticmethod
+    def read(rng: random.Random, roll: float, slug: str) -> tuple[str, str]:
+        """(endpoint name, path) of a read, by where `roll` (0 to 0.65) falls."""
+        if roll < 0.18:
+            return "GET /en/posts/<slug>/", f"/en/posts/{slug}/"
+        if roll < 0.28:
+            return "GET /zh-hans/posts/<slug>/", f"/zh-hans/posts/{slug}/"
+        if roll < 0.38:
+            return "GET /en/", "/en/"
+        if roll < 0.43:
+            return "GET /en/search/?q=", f"/en/search/?q={rng.choice(['django', 'cache', 'rust'])}"
+        if roll < 0.55:
+            return "GET /api/v1/posts/", "/api/v1/posts/"
+        return "GET /api/v1/posts/<slug>/", f"/api/v1/posts/{slug}/"
 
     def drive(self) -> float:
         until = time.time() + SECONDS
@@ -300,9 +295,8 @@ def main() -> int:
     for name in sorted(soak.latency):
         values, statuses = soak.latency[name], dict(sorted(soak.status[name].items()))
         fives = sum(n for code, n in statuses.items() if code >= 500)
-        print(
-            f"{name:<30} {len(values):>9} {fives:>5} {percentile(values, 0.5):>8.1f} {percentile(values, 0.99):>8.1f}  {statuses}"
-        )
+        p50, p99 = percentile(values, 0.5), percentile(values, 0.99)
+        print(f"{name:<30} {len(values):>9} {fives:>5} {p50:>8.1f} {p99:>8.1f}  {statuses}")
     print(
         f"writes accepted: {len(soak.comments)} comments, {len(soak.likes)} like states, {len(soak.subscribed)} "
         f"subscriptions; lost: {lost}"

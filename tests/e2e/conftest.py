@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 - the Chinese post uses full-width punctuation on purpose.
 """Browser journeys (issue 17): Playwright for Python driving Debian's Chromium against a live server.
 
 Run with `make e2e` (E2E=1); the ordinary suite skips them. Each journey ends with a screenshot in
@@ -153,7 +154,7 @@ def site(transactional_db, settings, editor):
         author=editor,
         tags=[python],
     )
-    for i in range(3):
+    for _ in range(3):
         PostFactory(section=notes, author=editor, tags=[django])
     return settings
 

@@ -25,7 +25,8 @@ QUERIES = {"en": "python", "zh-hans": "%E6%B8%B2%E6%9F%93"}
 def _focused(page) -> dict:
     return page.evaluate(
         """() => { const e = document.activeElement; const s = getComputedStyle(e);
-        return {tag: e.tagName, text: (e.innerText || e.value || e.getAttribute('aria-label') || '').trim().slice(0, 60),
+        const text = (e.innerText || e.value || e.getAttribute('aria-label') || '').trim().slice(0, 60);
+        return {tag: e.tagName, text,
                 href: e.getAttribute('href') || '', outline: s.outlineStyle !== 'none' && s.outlineWidth !== '0px',
                 shadow: s.boxShadow !== 'none'}; }"""
     )

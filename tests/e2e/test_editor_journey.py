@@ -42,7 +42,8 @@ def test_an_editor_writes_previews_schedules_and_the_post_goes_live(site, new_pa
     page.locator("input[name=_continue]").click()
     page.wait_for_url("**/admin/blog/post/*/change/**")
     post = Post.objects.get(title_en="Shipping on Fridays")
-    assert post.status == Post.Status.SCHEDULED and post.cover_id == cover.pk
+    assert post.status == Post.Status.SCHEDULED
+    assert post.cover_id == cover.pk
     shot(page, "2-editor-scheduled")
 
     # Not live yet: readers get a 404 and the feed does not list it.
