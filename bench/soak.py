@@ -97,10 +97,11 @@ def prepare(env: dict[str, str]) -> list[str]:
         "EmailAddress.objects.bulk_create("
         "[EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in users]);"
         "from apps.blog.models import Post;"
-        "print(' '.join(Post.objects.filter(status='published', is_premium=False).values_list('slug', flat=True)))"
+        "slugs = Post.objects.filter(status='published', is_premium=False).values_list('slug', flat=True);"
+        "print('SLUGS', *slugs)"
     )
     out = run(env, PYTHON, "manage.py", "shell", "-c", code, capture_output=True, text=True).stdout
-    return out.split()
+    return next(line.split()[1:] for line in out.splitlines() if line.startswith("SLUGS "))
 
 
 def start(env: dict[str, str], port: int, log: Path) -> list[subprocess.Popen]:
