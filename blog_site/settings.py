@@ -54,7 +54,7 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # --- Applications (cookiecutter-django's three lists) --------------------------------------------
 DJANGO_APPS = [
     "modeltranslation",  # must precede django.contrib.admin
-    "django.contrib.admin",
+    "blog_site.apps.InkwellAdminConfig",  # Django's admin with our site: grouped index, dashboard
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import format_lazy
@@ -29,6 +29,8 @@ from modeltranslation.admin import TabbedTranslationAdmin
 
 from apps.core.numbers import parse_whole_number
 from apps.media.errors import SpeechNotConfigured
+from apps.media.models import Asset
+from apps.media.selectors import asset_thumbnail_url
 
 from . import selectors, services
 from .assistant import translation_unavailable_reason
@@ -127,6 +129,37 @@ class LanguageCompletenessFilter(admin.SimpleListFilter):
         return queryset
 
 
+class BlogSectionFilter(admin.SimpleListFilter):
+    """The post list's section filter: blog sections only (posts never live in the board or projects)."""
+
+    title = _("section")
+    parameter_name = "section__id__exact"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[int, str]]:
+        return [(s.pk, str(s)) for s in Section.objects.filter(type=Section.Type.BLOG).order_by("order", "pk")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Post]) -> QuerySet[Post]:
+        pk = parse_whole_number(self.value() or "")
+        return queryset.filter(section_id=pk) if pk else queryset
+
+
+class CoverWidget(forms.Select):
+    """The cover: a choice among the library's public images, with the chosen one's thumbnail; with
+    JavaScript, a grid of thumbnails to pick from (post_editor.js, fed by the media picker view)."""
+
+    template_name = "admin/blog/post/cover_widget.html"
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        asset = None
+        pk = parse_whole_number(str(value or ""))
+        if pk:
+            asset = Asset.objects.filter(pk=pk).prefetch_related("renditions").first()
+        context["widget"]["thumbnail"] = asset_thumbnail_url(asset) if asset else ""
+        context["widget"]["picker_url"] = reverse("admin:media_asset_picker")
+        return context
+
+
 # --- Narration (issue 13): "Generate narration" actions and buttons, and the post page's panel ---------
 
 
@@ -217,6 +250,27 @@ FIELD_LABELS = {
     "seo_keywords": _("SEO keywords"),
     "name": _("name"),
 }
+
+
+# The post editor's words for its scripts (post_editor.js), in the admin's language.
+EDITOR_STRINGS = {
+    "toolbar": _("Editor"),
+    "language": _("Language:"),
+    "pick": _("Choose an image from the media library"),
+    "search": _("Search images"),
+    "close": _("Close"),
+    "empty": _("No public images yet: upload some in the media library."),
+    "error": _("The media library could not be loaded."),
+    "insert_image": _("Insert image"),
+    "choose_cover": _("Choose from the media library"),
+    "remove_cover": _("Remove the cover"),
+    "no_cover": _("No cover"),
+    "unsaved": _("You have unsaved changes."),
+    "autosave_failed": _("Autosave failed; your changes are still in this page."),
+}
+
+# The post list's language badges: short, in the language they name.
+SHORT_LANGUAGE = {"en": "EN", "zh-hans": "中"}
 
 
 def _language_name(code: str) -> str:
@@ -511,21 +565,14 @@ class PostAdmin(NarrationAdminMixin, PostAIAdminMixin, TabbedTranslationAdmin):
     form = PostAdminForm
     action_form = ScheduleActionForm
     change_form_template = "admin/blog/post/change_form.html"
-    list_display = (
-        "title",
-        "status",
-        "published_at",
-        "section",
-        "author",
-        "languages",
-        "is_featured",
-        "is_premium",
-    )
+    # Fits a 1366 px screen beside the filters: the author is a filter, languages and flags are badges.
+    list_display = ("title", "status", "published", "section", "languages", "flags")
     list_display_links = ("title",)
-    list_select_related = ("section", "author")
+    list_select_related = ("section",)
     list_filter = (
         "status",
-        "section",
+        BlogSectionFilter,
+        ("author", admin.RelatedOnlyFieldListFilter),
         LanguageCompletenessFilter,
         HasDraftsToReviewFilter,
         "is_featured",
@@ -534,7 +581,6 @@ class PostAdmin(NarrationAdminMixin, PostAIAdminMixin, TabbedTranslationAdmin):
     search_fields = ("title_en", "title_zh_hans", "summary_en", "summary_zh_hans", "slug")
     date_hierarchy = "published_at"
     autocomplete_fields = ("tags", "author", "section")
-    raw_id_fields = ("cover",)
     readonly_fields = ("rendered_preview", "reading_times", "ai_overview", "created_at", "updated_at")
     actions = (
         "publish",
@@ -551,8 +597,12 @@ class PostAdmin(NarrationAdminMixin, PostAIAdminMixin, TabbedTranslationAdmin):
     list_per_page = 50
     fieldsets = (
         (None, {"fields": ("title", "slug", "source_language", "summary", "body")}),
-        (_("Preview"), {"fields": ("rendered_preview", "reading_times")}),
-        (_("Publishing"), {"fields": ("status", "published_at", "section", "tags", "author", "cover")}),
+        # Shown without JavaScript; with it, the live preview under each body replaces it (post_editor.js).
+        (_("Rendered bodies"), {"classes": ("blog-saved-preview",), "fields": ("rendered_preview",)}),
+        (
+            _("Publishing"),
+            {"fields": ("status", "published_at", "section", "tags", "author", "cover", "reading_times")},
+        ),
         (_("Flags"), {"fields": ("is_featured", "is_premium")}),
         (_("Translations and key points"), {"fields": ("ai_overview",)}),
         (_("SEO"), {"classes": ("collapse",), "fields": ("seo_title", "seo_description", "seo_keywords")}),
@@ -561,7 +611,47 @@ class PostAdmin(NarrationAdminMixin, PostAIAdminMixin, TabbedTranslationAdmin):
 
     class Media:
         css = {"all": ("css/code.css", "blog/admin/editor.css")}
-        js = ("blog/admin/markdown_preview.js",)
+        js = ("blog/admin/markdown_preview.js", "blog/admin/post_editor.js")
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "cover":
+            kwargs["queryset"] = Asset.objects.filter(
+                kind=Asset.Kind.IMAGE, visibility=Asset.Visibility.PUBLIC
+            ).order_by("-created_at")
+            kwargs["widget"] = CoverWidget
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def render_change_form(
+        self, request: HttpRequest, context: dict[str, Any], add: bool = False, change: bool = False, **kwargs: Any
+    ) -> Any:
+        post = kwargs.get("obj") or context.get("original")
+        context["editor_config"] = {
+            "languages": [[code, str(name)] for code, name in settings.LANGUAGES],
+            "picker_url": reverse("admin:media_asset_picker"),
+            "autosave_url": reverse("admin:blog_post_autosave", args=[post.pk]) if post and post.pk else "",
+            "autosave_fields": sorted(services.AUTOSAVE_FIELDS),
+            "strings": {key: str(value) for key, value in EDITOR_STRINGS.items()},
+        }
+        context["preview_config"] = {
+            "url": reverse("admin:blog_post_markdown_preview"),
+            "label": str(_("Live preview")),
+            "error": str(_("The preview could not be rendered.")),
+            "names": {code: str(name) for code, name in settings.LANGUAGES},
+        }
+        if post is not None and post.pk:
+            latest = post.revisions.order_by("-created_at", "-id").select_related("created_by").first()
+            if latest is not None and latest.note == PostRevision.Note.AUTOSAVED:
+                context["autosaved_revision"] = latest
+        return super().render_change_form(request, context, add=add, change=change, **kwargs)
+
+    def view_on_site(self, post: Post) -> str | None:
+        """The reader page in the post's source language (editors see drafts there too); none while the
+        form shows errors on a post without a slug."""
+        slug = post.slug or Post.objects.filter(pk=post.pk).values_list("slug", flat=True).first()
+        if not slug:
+            return None
+        with translation.override(post.source_language if post.source_language in LANGUAGE_CODES else "en"):
+            return reverse("blog:post", kwargs={"slug": slug})
 
     # The changelist never shows bodies: leave every language's Markdown and HTML in the database.
     def get_queryset(self, request: HttpRequest) -> QuerySet[Post]:
@@ -572,8 +662,30 @@ class PostAdmin(NarrationAdminMixin, PostAIAdminMixin, TabbedTranslationAdmin):
 
     @admin.display(description=_("languages"))
     def languages(self, post: Post) -> str:
-        return " · ".join(
-            code if getattr(post, f"title_{lang_suffix(code)}", "") else f"({code})" for code in LANGUAGE_CODES
+        badges = []
+        for code, name in settings.LANGUAGES:
+            present = bool(getattr(post, f"title_{lang_suffix(code)}", ""))
+            hint = name if present else _("Missing %(language)s") % {"language": name}
+            badges.append((f"ink-badge--{'ok' if present else 'missing'}", hint, SHORT_LANGUAGE.get(code, code)))
+        return format_html_join(" ", '<span class="ink-badge {}" title="{}">{}</span>', badges)
+
+    @admin.display(description=_("flags"))
+    def flags(self, post: Post) -> str:
+        items = []
+        if post.is_featured:
+            items.append(("★", _("featured")))
+        if post.is_premium:
+            items.append(("¤", _("premium")))
+        badge = '<span class="ink-badge" title="{1}" aria-label="{1}">{0}</span>'
+        return format_html_join(" ", badge, items) or "—"
+
+    @admin.display(description=_("published at"), ordering="published_at")
+    def published(self, post: Post) -> str:
+        if post.published_at is None:
+            return "—"
+        when = timezone.localtime(post.published_at)
+        return format_html(
+            '<time datetime="{}">{}</time>', when.isoformat(timespec="seconds"), f"{when:%Y-%m-%d %H:%M}"
         )
 
     @admin.display(description=_("rendered body"))
@@ -670,6 +782,7 @@ class PostAdmin(NarrationAdminMixin, PostAIAdminMixin, TabbedTranslationAdmin):
             path("markdown-preview/", view(self.markdown_preview_view), name="blog_post_markdown_preview"),
             path("<int:object_id>/preview-link/", view(self.preview_link_view), name="blog_post_preview_link"),
             path("<int:object_id>/revisions/", view(self.revisions_view), name="blog_post_revisions"),
+            path("<int:object_id>/autosave/", view(self.autosave_view), name="blog_post_autosave"),
             path(
                 "<int:object_id>/revisions/<int:revision_id>/restore/",
                 view(self.restore_view),
@@ -699,6 +812,22 @@ class PostAdmin(NarrationAdminMixin, PostAIAdminMixin, TabbedTranslationAdmin):
             {"html": rendered.html, "toc_html": rendered.toc_html, "reading_time": rendered.reading_time}
         )
 
+    def autosave_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """POST the form's text fields (every language's title, summary, body, SEO fields): kept as an
+        "autosaved" revision by `post_autosave`; the post itself is unchanged until the editor saves."""
+        if request.method != "POST":
+            return JsonResponse({"detail": "POST only."}, status=405)
+        post = self._post_or_403(request, object_id)
+        data = {name: request.POST[name] for name in services.AUTOSAVE_FIELDS if name in request.POST}
+        try:
+            revision = services.post_autosave(post=post, by=request.user, data=data)
+        except ValidationError as exc:
+            return JsonResponse({"detail": " ".join(exc.messages)}, status=400)
+        if revision is None:
+            return JsonResponse({"saved": False, "detail": str(_("No changes since the last revision."))})
+        at = translation.gettext("Autosaved at %(time)s") % {"time": f"{timezone.localtime(revision.created_at):%H:%M}"}
+        return JsonResponse({"saved": True, "revision": revision.pk, "detail": at})
+
     def preview_link_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         post = self._post_or_403(request, object_id)
         if request.method != "POST":
@@ -719,7 +848,7 @@ class PostAdmin(NarrationAdminMixin, PostAIAdminMixin, TabbedTranslationAdmin):
     def revisions_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         """The history; with `?a=<id>&b=<id>` also the differences between those two revisions."""
         post = self._post_or_403(request, object_id)
-        revisions = list(post.revisions.select_related("created_by").order_by("-created_at", "-id"))
+        revisions = list(post.revisions.select_related("created_by", "restored_from").order_by("-created_at", "-id"))
         by_id = {r.pk: r for r in revisions}
         diff, older, newer = None, None, None
         try:
@@ -937,11 +1066,15 @@ class PreviewLinkAdmin(admin.ModelAdmin):
 class PostRevisionAdmin(admin.ModelAdmin):
     """Read-only: revisions are made by saves and restored from the post's history page."""
 
-    list_display = ("post", "note", "created_by", "created_at")
-    list_select_related = ("post", "created_by")
+    list_display = ("post", "note_label", "created_by", "created_at")
+    list_select_related = ("post", "created_by", "restored_from")
     search_fields = ("post__title_en", "post__title_zh_hans", "note")
-    readonly_fields = ("post", "note", "created_by", "data")
-    fields = ("post", "note", "created_by", "data")
+    readonly_fields = ("post", "note_label", "created_by", "data")
+    fields = ("post", "note_label", "created_by", "data")
+
+    @admin.display(description=_("note"), ordering="note")
+    def note_label(self, revision: PostRevision) -> str:
+        return revision.note_label
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -1056,7 +1189,16 @@ class GlossaryTermAdmin(admin.ModelAdmin):
 class TranslationDraftAdmin(admin.ModelAdmin):
     """Read-only list of machine drafts; they are reviewed on their post's "Translations" page."""
 
-    list_display = ("__str__", "field", "language", "state", "provider", "model_name", "translated_at", "review_link")
+    list_display = (
+        "target_label",
+        "field_label",
+        "language",
+        "state",
+        "provider",
+        "model_name",
+        "translated_at",
+        "review_link",
+    )
     list_select_related = ("post", "tag", "section")
     list_filter = ("state", "language", "field", "provider")
     search_fields = ("post__title_en", "post__title_zh_hans", "tag__name_en", "tag__name_zh_hans", "text")
@@ -1083,6 +1225,14 @@ class TranslationDraftAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    @admin.display(description=_("translated item"))
+    def target_label(self, draft: TranslationDraft) -> str:
+        return str(draft.target)
+
+    @admin.display(description=_("field"), ordering="field")
+    def field_label(self, draft: TranslationDraft) -> str:
+        return str(FIELD_LABELS.get(draft.field, draft.field))
 
     @admin.display(description=_("review"))
     def review_link(self, draft: TranslationDraft) -> str:

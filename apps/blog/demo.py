@@ -21,6 +21,7 @@ from apps.media.models import Asset
 from . import services
 from .models import Post, Project, Section
 from .rendering import render_markdown
+from .search import search_text
 
 DEMO_AUTHOR_EMAIL = "writer@example.com"
 BULK_SLUG_PREFIX = "bench-post-"
@@ -358,6 +359,8 @@ def seed_bulk_posts(n: int, *, tags_per_post: int = 3) -> int:
                 toc_html_zh_hans=r_zh.toc_html,
                 reading_time_en=r_en.reading_time,
                 reading_time_zh_hans=r_zh.reading_time,
+                search_text_en=search_text(r_en.html),
+                search_text_zh_hans=search_text(r_zh.html),
                 section=blog_sections[i % len(blog_sections)],
                 author=author,
                 status=Post.Status.PUBLISHED,

@@ -14,7 +14,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import TimeStampedModel
@@ -155,6 +155,11 @@ class RenderedBodyMixin(models.Model):
                 setattr(self, f"toc_html_{suffix}", result.toc_html)
                 setattr(self, f"reading_time_{suffix}", result.reading_time)
                 derived += [f"toc_html_{suffix}", f"reading_time_{suffix}"]
+            if hasattr(self, f"search_text_{suffix}"):
+                from .search import search_text
+
+                setattr(self, f"search_text_{suffix}", search_text(result.html))
+                derived.append(f"search_text_{suffix}")
         return derived
 
     def clean(self) -> None:
@@ -233,6 +238,11 @@ class Post(SlugMixin, RenderedBodyMixin, TimeStampedModel):
     reading_time = models.PositiveIntegerField(_("reading time (minutes)"), default=0, editable=False)
     body_html = models.TextField(_("rendered body"), blank=True, editable=False)
     toc_html = models.TextField(_("table of contents"), blank=True, editable=False)
+    # The body's words in the search normal form (`search.normalize`: lower case, Chinese as character
+    # bigrams), one column per language, kept by `render_bodies` on save. Searched with LIKE, or on
+    # PostgreSQL as a `simple` tsvector (GIN index, migration 0007).
+    search_text_en = models.TextField(_("search text (English)"), blank=True, default="", editable=False)
+    search_text_zh_hans = models.TextField(_("search text (Chinese)"), blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("post")
@@ -393,7 +403,22 @@ class PostRevision(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # A `Note` code, translated on display (`note_label`); older callers' free text is shown as it is.
     note = models.CharField(_("note"), max_length=200, blank=True)
+    restored_from = models.ForeignKey(
+        "self", verbose_name=_("restored from"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Note(models.TextChoices):
+        CREATED = "created", _("Created")
+        EDITED = "edited", _("Edited")
+        PUBLISHED = "published", _("Published")
+        UNPUBLISHED = "unpublished", _("Unpublished")
+        SCHEDULED = "scheduled", _("Scheduled")
+        ARCHIVED = "archived", _("Archived")
+        RESTORED = "restored", _("Restored an earlier revision")
+        TRANSLATION_ACCEPTED = "translation_accepted", _("Translation accepted")
+        AUTOSAVED = "autosaved", _("Autosaved (not published)")
 
     class Meta:
         verbose_name = _("post revision")
@@ -403,6 +428,23 @@ class PostRevision(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.post_id} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def title(self) -> str:
+        """The snapshot's title in the active language (else the other one)."""
+        active = lang_suffix(translation.get_language() or settings.LANGUAGE_CODE)
+        titles = [self.data.get(f"title_{active}")] + [self.data.get(f"title_{lang_suffix(c)}") for c in LANGUAGE_CODES]
+        return next((t for t in titles if t), "")
+
+    @property
+    def note_label(self) -> str:
+        """The note in the reader's language: its code's label, or the free text it was given."""
+        if self.note == self.Note.RESTORED and self.restored_from_id and self.restored_from is not None:
+            when = timezone.localtime(self.restored_from.created_at)
+            return _("Restored the revision from %(when)s") % {"when": f"{when:%Y-%m-%d %H:%M}"}
+        if self.note in self.Note.values:
+            return str(self.Note(self.note).label)
+        return self.note
 
 
 class AccessGrant(TimeStampedModel):

@@ -86,9 +86,14 @@ def post_snapshot(*, post: Post) -> dict[str, Any]:
     return data
 
 
-def _record_revision(*, post: Post, by: Any, note: str = "") -> PostRevision:
+def _record_revision(*, post: Post, by: Any, note: str = "", restored_from: PostRevision | None = None) -> PostRevision:
+    """`note` is a `PostRevision.Note` code (translated when shown), or free text from a caller."""
     return PostRevision.objects.create(
-        post=post, data=post_snapshot(post=post), created_by=_user_or_none(by), note=note
+        post=post,
+        data=post_snapshot(post=post),
+        created_by=_user_or_none(by),
+        note=note,
+        restored_from=restored_from,
     )
 
 
@@ -144,7 +149,7 @@ def post_create(*, by: Any, data: dict[str, Any]) -> Post:
     post.save()
     if tags is not None:
         post.tags.set(tags)
-    _record_revision(post=post, by=by, note=_("Created"))
+    _record_revision(post=post, by=by, note=PostRevision.Note.CREATED)
     _translations_track(post=post, before={}, by=by)
     if post.is_live:
         _announce_published(post, by)
@@ -156,7 +161,7 @@ def post_update(*, post: Post, by: Any, data: dict[str, Any], note: str = "") ->
     """Change fields (and tags, and status/time through a legal move); records a revision.
 
     `post` is the stored post: the move is judged from its stored status and time. `note` labels the
-    revision (default "Edited").
+    revision: a `PostRevision.Note` code (default "edited").
     """
     was_live, was_premium = post.is_live, post.is_premium
     was_live = post.is_live
@@ -166,7 +171,7 @@ def post_update(*, post: Post, by: Any, data: dict[str, Any], note: str = "") ->
     post.save()
     if tags is not None:
         post.tags.set(tags)
-    _record_revision(post=post, by=by, note=note or _("Edited"))
+    _record_revision(post=post, by=by, note=note or PostRevision.Note.EDITED)
     _translations_track(post=post, before=before, by=by)
     _announce_status_change(post, by, was_live=was_live)
     if post.is_premium != was_premium:
@@ -199,25 +204,62 @@ def post_publish(*, post: Post, by: Any, at: datetime | None = None) -> Post:
     """Publish now (or at a past `at`, to backdate). A published post's date is kept on re-publish."""
     if at is not None and at > timezone.now():
         return post_schedule(post=post, at=at, by=by)
-    return _post_move(post=post, by=by, status=Post.Status.PUBLISHED, at=at, note=_("Published"))
+    return _post_move(post=post, by=by, status=Post.Status.PUBLISHED, at=at, note=PostRevision.Note.PUBLISHED)
 
 
 def post_unpublish(*, post: Post, by: Any) -> Post:
     """Back to draft; readers stop seeing it."""
-    return _post_move(post=post, by=by, status=Post.Status.DRAFT, at=None, note=_("Unpublished"))
+    return _post_move(post=post, by=by, status=Post.Status.DRAFT, at=None, note=PostRevision.Note.UNPUBLISHED)
 
 
 def post_schedule(*, post: Post, at: datetime, by: Any) -> Post:
     """Goes live at `at` (must be in the future) without any cron."""
-    return _post_move(post=post, by=by, status=Post.Status.SCHEDULED, at=at, note=_("Scheduled"))
+    return _post_move(post=post, by=by, status=Post.Status.SCHEDULED, at=at, note=PostRevision.Note.SCHEDULED)
 
 
 def post_archive(*, post: Post, by: Any) -> Post:
-    return _post_move(post=post, by=by, status=Post.Status.ARCHIVED, at=None, note=_("Archived"))
+    return _post_move(post=post, by=by, status=Post.Status.ARCHIVED, at=None, note=PostRevision.Note.ARCHIVED)
 
 
 def post_set_featured(*, post: Post, by: Any, featured: bool) -> Post:
     return post_update(post=post, by=by, data={"is_featured": featured})
+
+
+# The fields the editor's autosave keeps: every language's text (title, summary, body, SEO fields).
+AUTOSAVE_FIELDS = frozenset(f"{name}_{lang_suffix(code)}" for name in TRANSLATED_FIELDS for code in LANGUAGE_CODES)
+
+
+@transaction.atomic
+def post_autosave(*, post: Post, by: Any, data: dict[str, str]) -> PostRevision | None:
+    """Keep the editor's unsaved text as an "autosaved" revision; the post itself is not changed.
+
+    `data` holds some of `AUTOSAVE_FIELDS`. Nothing is recorded when the text equals the latest
+    revision's; a run of autosaves by one editor updates one revision instead of adding one per minute.
+    Restoring it (revisions page) or saving the form makes it the post's text. Returns the revision.
+    """
+    unknown = set(data) - AUTOSAVE_FIELDS
+    if unknown:
+        raise ValidationError({name: _("Unknown field.") for name in sorted(unknown)})
+    too_long = [name for name, value in data.items() if len(value) > settings.BLOG_BODY_MAX_CHARS]
+    if too_long:
+        raise ValidationError({name: _("The body is too long.") for name in too_long})
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    snapshot = post_snapshot(post=post)
+    snapshot.update({name: str(value).replace("\r\n", "\n") for name, value in data.items()})
+    latest = post.revisions.order_by("-created_at", "-id").first()
+    if latest is not None and latest.data == snapshot:
+        return None
+    user = _user_or_none(by)
+    if (
+        latest is not None
+        and latest.note == PostRevision.Note.AUTOSAVED
+        and latest.created_by_id == getattr(user, "pk", None)
+    ):
+        latest.data = snapshot
+        latest.created_at = timezone.now()
+        latest.save(update_fields=["data", "created_at", "updated_at"])
+        return latest
+    return PostRevision.objects.create(post=post, data=snapshot, created_by=user, note=PostRevision.Note.AUTOSAVED)
 
 
 @transaction.atomic
@@ -238,7 +280,7 @@ def post_revision_restore(*, revision: PostRevision, by: Any) -> Post:
     post.save()
     if "tag_ids" in data:
         post.tags.set(Tag.objects.filter(pk__in=data["tag_ids"]))
-    _record_revision(post=post, by=by, note=_("Restored revision from %(when)s") % {"when": revision.created_at})
+    _record_revision(post=post, by=by, note=PostRevision.Note.RESTORED, restored_from=revision)
     if post.is_premium != was_premium:
         _narrations_follow_access(post)
     _translations_track(post=post, before=before, by=by)
@@ -1023,7 +1065,7 @@ def translation_drafts_accept(
         draft.text = text
     for post_id, data in post_data.items():
         post = Post.objects.select_for_update().get(pk=post_id)
-        post_update(post=post, by=by, data=data, note=_("Translation accepted"))
+        post_update(post=post, by=by, data=data, note=PostRevision.Note.TRANSLATION_ACCEPTED)
     now = timezone.now()
     for draft in drafts:
         draft.state = ReviewState.REVIEWED

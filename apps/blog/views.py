@@ -4,7 +4,6 @@ Anonymous GETs are served from the page cache (`page_cache.cached_page`); signed
 editors and preview links always get a fresh page.
 """
 
-import re
 from datetime import date
 from typing import Any
 
@@ -14,18 +13,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from apps.core.numbers import parse_whole_number
 
+from . import search as search_text
 from . import selectors
 from .models import Post, Project, Section
 from .page_cache import cached_page
-from .rendering import plain_text, render_markdown
+from .rendering import render_markdown
 from .seo import PageMeta, absolute, author_name, describe, post_description, post_jsonld
 
 PAGE_SIZE = 10
@@ -271,29 +269,10 @@ def archive(request: HttpRequest, year: int | None = None, month: int | None = N
     return _listing(request, "blog/archive.html", posts, meta, period=label, months=months)
 
 
-def highlight(text: str, words: list[str]) -> SafeString:
-    """`text` escaped, with each search word wrapped in <mark> (matched case-insensitively)."""
-    escaped = escape(text)
-    if not words:
-        return mark_safe(escaped)  # noqa: S308 - escaped just above
-    pattern = re.compile("|".join(re.escape(escape(w)) for w in sorted(words, key=len, reverse=True)), re.I)
-    return mark_safe(pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", escaped))  # noqa: S308 - input escaped
-
-
-def _snippet(text: str, words: list[str], width: int = 220) -> str:
-    """The part of `text` around the first match."""
-    lowered = text.lower()
-    hits = [lowered.find(w.lower()) for w in words if w and w.lower() in lowered]
-    start = max(0, min(hits) - width // 3) if hits else 0
-    piece = text[start : start + width]
-    return ("…" if start else "") + piece + ("…" if start + width < len(text) else "")
-
-
 @require_safe
 @cached_page
 def search(request: HttpRequest) -> HttpResponse:
     query = " ".join(selectors.search_words(request.GET.get("q", "")))[:SEARCH_MAX_LENGTH]
-    words = query.split()
     meta = PageMeta(
         title=_("Search: %(query)s") % {"query": query} if query else _("Search"),
         description=_("Search the posts of this blog."),
@@ -302,19 +281,18 @@ def search(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"meta": meta, "query": query, "page": None, "results": []}
     if query:
         language = get_language()
+        parsed = search_text.parse_query(query)
         page = _paginate(request, selectors.post_search(query=query, language=language, user=request.user))
         suffix = language.replace("-", "_")
         results = []
         for post in page.object_list:
             # A body the reader may not read is never quoted (it was not searched either).
-            body = getattr(post, f"body_html_{suffix}") if post.body_readable else ""
-            body = " ".join(plain_text(body or "").split())
-            summary = post.summary or ""
+            body_html = (getattr(post, f"body_html_{suffix}") or "") if post.body_readable else ""
             results.append(
                 {
                     "post": post,
-                    "title": highlight(post.title, words),
-                    "snippet": highlight(_snippet(f"{summary} {body}".strip(), words), words),
+                    "title": search_text.highlight(post.title, parsed.marks),
+                    "snippet": search_text.snippet(body_html=body_html, summary=post.summary or "", query=parsed),
                 }
             )
         context.update(page=page, results=results)

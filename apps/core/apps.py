@@ -1,10 +1,12 @@
 from django.apps import AppConfig
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
     name = "apps.core"
     label = "core"
-    verbose_name = "Core"
+    verbose_name = _("System")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
@@ -12,6 +14,6 @@ class CoreConfig(AppConfig):
         from django.contrib import admin
 
         # Brand the admin once, from settings, for every app's pages.
-        admin.site.site_header = f"{settings.SITE_NAME} administration"
+        admin.site.site_header = format_lazy(_("{site} administration"), site=settings.SITE_NAME)
         admin.site.site_title = settings.SITE_NAME
-        admin.site.index_title = f"{settings.SITE_NAME} back office"
+        admin.site.index_title = format_lazy(_("{site} back office"), site=settings.SITE_NAME)

@@ -7,11 +7,13 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
 from . import selectors, services
@@ -184,8 +186,84 @@ class AssetAdmin(TranslationAdmin):
         return format_html('<a href="{}">{}</a>', url, asset.original_name) if url else asset.original_name
 
     def get_urls(self) -> list[Any]:
-        view = self.admin_site.admin_view(self.original_view)
-        return [path("<int:object_id>/original/", view, name="media_asset_original"), *super().get_urls()]
+        wrap = self.admin_site.admin_view
+        return [
+            path("<int:object_id>/original/", wrap(self.original_view), name="media_asset_original"),
+            path("picker/", wrap(self.picker_view), name="media_asset_picker"),
+            path("upload/", wrap(self.upload_view), name="media_asset_upload"),
+            *super().get_urls(),
+        ]
+
+    def picker_view(self, request: HttpRequest) -> HttpResponse:
+        """JSON: public images (`?q=` searches titles, alt texts and names) for the post editor's cover
+        and "Insert image" pickers."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        query = request.GET.get("q", "")[:100]
+        images = selectors.asset_list_images_for_picker(user=request.user, query=query)
+        language = translation.get_language() or "en"
+        rows = []
+        for asset in images:
+            with translation.override(language):
+                alt = asset.alt_text or asset.title or ""
+            rows.append(
+                {
+                    "id": asset.pk,
+                    "title": str(asset),
+                    "alt": alt,
+                    "thumbnail": selectors.asset_thumbnail_url(asset),
+                    "url": selectors.asset_url(asset=asset),
+                    "width": asset.width,
+                    "height": asset.height,
+                }
+            )
+        return JsonResponse({"results": rows})
+
+    def upload_view(self, request: HttpRequest) -> HttpResponse:
+        """POST `files` (one or more): stored through the media services. The drop zone (asset_upload.js)
+        sends one file per request, to show each one's progress, and gets JSON; the plain form (no
+        JavaScript) sends them all at once (all or nothing) and comes back to the list."""
+        if request.method != "POST":
+            return HttpResponseRedirect(reverse("admin:media_asset_changelist"))
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        files = request.FILES.getlist("files")
+        wants_json = "application/json" in request.headers.get("Accept", "")
+        if not files:
+            message = _("Choose at least one file.")
+            if wants_json:
+                return JsonResponse({"detail": str(message)}, status=400)
+            self.message_user(request, message, messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:media_asset_changelist"))
+        try:
+            assets = services.asset_create_many(owner=request.user, files=files)
+        except ValidationError as exc:
+            if wants_json:
+                return JsonResponse({"detail": " ".join(exc.messages)}, status=400)
+            for message in exc.messages:
+                self.message_user(request, message, messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:media_asset_changelist"))
+        if wants_json:
+            return JsonResponse(
+                {
+                    "results": [
+                        {
+                            "id": a.pk,
+                            "title": str(a),
+                            "url": reverse("admin:media_asset_change", args=[a.pk]),
+                        }
+                        for a in assets
+                    ]
+                },
+                status=201,
+            )
+        count = len(assets)
+        self.message_user(
+            request,
+            ngettext("%(count)d file uploaded.", "%(count)d files uploaded.", count) % {"count": count},
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(reverse("admin:media_asset_changelist"))
 
     def original_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         """Redirect to the original file: its public URL, or a private one signed for this user."""

@@ -36,23 +36,29 @@ class Asset(TimeStampedModel):
         NOT_PROCESSED = "not_processed", _("Not processed")
         FAILED = "failed", _("Failed")
 
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assets")
-    kind = models.CharField(max_length=16, choices=Kind.choices, db_index=True)
-    file = models.FileField(max_length=255, upload_to=asset_upload_to)
-    original_name = models.CharField(max_length=255, blank=True)
-    mime_type = models.CharField(max_length=100)
-    size = models.PositiveBigIntegerField(default=0)
-    sha256 = models.CharField(max_length=64, db_index=True)
-    width = models.PositiveIntegerField(null=True, blank=True)
-    height = models.PositiveIntegerField(null=True, blank=True)
-    duration = models.FloatField(null=True, blank=True, help_text=_("Seconds, for audio and video."))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.CASCADE, related_name="assets"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, db_index=True)
+    file = models.FileField(_("file"), max_length=255, upload_to=asset_upload_to)
+    original_name = models.CharField(_("original name"), max_length=255, blank=True)
+    mime_type = models.CharField(_("MIME type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    width = models.PositiveIntegerField(_("width"), null=True, blank=True)
+    height = models.PositiveIntegerField(_("height"), null=True, blank=True)
+    duration = models.FloatField(_("duration"), null=True, blank=True, help_text=_("Seconds, for audio and video."))
     alt_text = models.CharField(_("alt text"), max_length=300, blank=True)
     title = models.CharField(_("title"), max_length=200, blank=True)
-    visibility = models.CharField(max_length=8, choices=Visibility.choices, default=Visibility.PUBLIC)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
-    error = models.TextField(blank=True)
+    visibility = models.CharField(_("visibility"), max_length=8, choices=Visibility.choices, default=Visibility.PUBLIC)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    error = models.TextField(_("error"), blank=True)
 
     class Meta:
+        verbose_name = _("asset")
+        verbose_name_plural = _("assets")
         ordering = ("-created_at",)
         constraints = [models.UniqueConstraint(fields=("owner", "sha256"), name="media_asset_owner_sha256_unique")]
 
@@ -101,17 +107,19 @@ class Asset(TimeStampedModel):
 class Rendition(models.Model):
     """A derived file: a resized image, a watermarked copy, a video poster..."""
 
-    asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="renditions")
-    spec = models.CharField(max_length=40, help_text=_("e.g. w360.webp, w720.jpg, wm-w1280.webp, poster"))
-    file = models.FileField(max_length=255)
-    width = models.PositiveIntegerField(null=True, blank=True)
-    height = models.PositiveIntegerField(null=True, blank=True)
-    mime_type = models.CharField(max_length=100)
-    size = models.PositiveBigIntegerField(default=0)
+    asset = models.ForeignKey(Asset, verbose_name=_("asset"), on_delete=models.CASCADE, related_name="renditions")
+    spec = models.CharField(_("spec"), max_length=40, help_text=_("e.g. w360.webp, w720.jpg, wm-w1280.webp, poster"))
+    file = models.FileField(_("file"), max_length=255)
+    width = models.PositiveIntegerField(_("width"), null=True, blank=True)
+    height = models.PositiveIntegerField(_("height"), null=True, blank=True)
+    mime_type = models.CharField(_("MIME type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
     # Which of STORAGES holds the file (the asset's at the time), so a cascade can delete it without the asset.
-    storage_alias = models.CharField(max_length=16, default="default")
+    storage_alias = models.CharField(_("storage"), max_length=16, default="default")
 
     class Meta:
+        verbose_name = _("rendition")
+        verbose_name_plural = _("renditions")
         constraints = [models.UniqueConstraint(fields=("asset", "spec"), name="media_rendition_asset_spec_unique")]
 
     def __str__(self) -> str:

@@ -19,7 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
-from django.db.models import Model, Prefetch, QuerySet
+from django.db.models import Model, Prefetch, Q, QuerySet
 from django.urls import reverse
 
 from .models import Asset, Rendition
@@ -114,6 +114,34 @@ class Picture:
     fallback_srcset: str = ""
     fallback_mime: str = ""
     sources: list[tuple[int, str, str]] = field(default_factory=list)
+
+
+def asset_thumbnail_url(asset: Asset) -> str:
+    """A small public image of `asset` for the admin's pickers: its smallest plain WebP rendition (or
+    the poster of a video), else the original of a public image; "" for private files and the rest.
+    Prefetch `renditions` when calling it for many assets."""
+    if asset.visibility != Asset.Visibility.PUBLIC or not asset.file:
+        return ""
+    renditions = list(asset.renditions.all())
+    plain = [r for r in renditions if r.spec.startswith("w") and not r.spec.startswith("wm-") and r.mime_type == "image/webp"]
+    chosen = min(plain, key=lambda r: r.width or 0) if plain else next((r for r in renditions if r.spec.startswith("poster")), None)
+    if chosen is not None:
+        return chosen.storage.url(chosen.file.name)
+    return asset.storage.url(asset.file.name) if asset.kind == Asset.Kind.IMAGE else ""
+
+
+def asset_list_images_for_picker(*, user: Any, query: str = "", limit: int = 48) -> list[Asset]:
+    """Public images for the post editor's pickers (cover, insert into Markdown), newest first."""
+    qs = asset_list_for_user(user=user).filter(kind=Asset.Kind.IMAGE, visibility=Asset.Visibility.PUBLIC)
+    for word in query.split()[:5]:
+        qs = qs.filter(
+            Q(title_en__icontains=word)
+            | Q(title_zh_hans__icontains=word)
+            | Q(alt_text_en__icontains=word)
+            | Q(alt_text_zh_hans__icontains=word)
+            | Q(original_name__icontains=word)
+        )
+    return list(qs.order_by("-created_at", "-id").prefetch_related("renditions")[:limit])
 
 
 def asset_picture(*, asset: Asset, watermark: bool = False) -> Picture | None:

@@ -65,11 +65,14 @@ class PostFilter(django_filters.FilterSet):
 
 
 class PostSearchFilter(SearchFilter):
-    """`?search=` by the search page's rule (`selectors.post_search_filter`): locked premium bodies are
-    neither matched nor counted. DRF's own SearchFilter would search every body it is given."""
+    """`?search=` by the search page's rule and order (`selectors.post_search_filter`): locked premium
+    bodies are neither matched, counted nor ranked. DRF's own SearchFilter would search every body it
+    is given. An explicit `?ordering=` (OrderingFilter, after this one) replaces the relevance order."""
 
     search_description = _(
-        "Words to find in the title, summary, tags and (of posts you may read) the body, in the response language."
+        "Words to find in the title, summary, tags and (of posts you may read) the body, in the response language. "
+        "Best matches first (title over summary, tags and body; the words together over the words apart), "
+        "unless `ordering` is given."
     )
 
     def filter_queryset(self, request: Any, queryset: QuerySet[Post], view: Any) -> QuerySet[Post]:

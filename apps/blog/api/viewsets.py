@@ -36,7 +36,7 @@ LANG_PARAMETER = OpenApiParameter(
 # Rendered HTML of every language is only needed on the detail page (the Markdown sources tell
 # the list's `translation_status` which languages a post is written in).
 _LIST_DEFERRED = (
-    *(f"{name}_{lang_suffix(code)}" for name in ("body_html", "toc_html") for code in LANGUAGE_CODES),
+    *(f"{name}_{lang_suffix(code)}" for name in ("body_html", "toc_html", "search_text") for code in LANGUAGE_CODES),
     "body_html",
     "toc_html",
 )

@@ -141,7 +141,7 @@ def test_a_post_added_in_the_admin_is_made_like_one_from_the_api(editor_client, 
     for post in (from_admin, from_api):
         assert (post.status, post.author, post.published_at) == (Post.Status.DRAFT, editor, None)
         assert '<h2 id="hi">Hi</h2>' in post.body_html_en
-        assert [(r.note, r.created_by) for r in post.revisions.all()] == [("Created", editor)]
+        assert [(r.note, r.created_by) for r in post.revisions.all()] == [("created", editor)]
 
 
 def test_unpublishing_in_the_admin_form_tells_listeners_like_the_service_does(
@@ -164,7 +164,7 @@ def test_unpublishing_in_the_admin_form_tells_listeners_like_the_service_does(
         post_unpublished.disconnect(dispatch_uid="test-one-write-path")
 
     assert heard == [(in_admin.pk, editor), (by_service.pk, editor)]
-    assert [r.note for r in Post.objects.get(pk=in_admin.pk).revisions.all()] == ["Edited"]
+    assert [r.note for r in Post.objects.get(pk=in_admin.pk).revisions.all()] == ["edited"]
 
 
 # --- Access grants and preview links ----------------------------------------------------------------

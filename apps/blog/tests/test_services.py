@@ -184,7 +184,7 @@ def test_tag_get_or_create_finds_tags_by_either_language_name():
 def test_revisions_are_kept_per_post_newest_first(editor):
     post = _create(editor)
     services.post_update(post=post, by=editor, data={"summary_en": "s"})
-    assert [r.note for r in PostRevision.objects.filter(post=post)] == ["Edited", "Created"]
+    assert [r.note for r in PostRevision.objects.filter(post=post)] == ["edited", "created"]
 
 
 def test_restoring_a_revision_whose_cover_was_deleted_since_restores_it_without_the_cover(editor):

@@ -89,7 +89,7 @@ def test_accepting_a_draft_publishes_it_with_a_revision(qwen, post, editor, clie
     assert post.title_en == "Vector databases, gently"
     assert "<h2" in post.body_html_en  # rendered like any edit
     assert _states(post) == {"title": "reviewed", "body": "reviewed"}
-    assert PostRevision.objects.filter(post=post, note="Translation accepted").count() == 2
+    assert PostRevision.objects.filter(post=post, note=PostRevision.Note.TRANSLATION_ACCEPTED).count() == 2
     page = client.get(f"/en/posts/{post.slug}/").content.decode()
     assert "Vector databases, gently" in page
     assert "has not been translated yet" not in page

@@ -155,15 +155,16 @@ def test_the_post_editor_preview_and_media_picker_work_under_the_admin_policy(li
         preview = page.locator(".blog-live-preview[lang=en] .blog-preview__body")
         preview.locator("h2", has_text="Typed now").wait_for(timeout=5000)
         assert preview.locator(".codehilite").count() == 1
-        # Media picker: the raw-id lookup opens the library in a popup; a click picks the asset.
-        with page.expect_popup() as opened:
-            page.click("#lookup_id_cover")
-        picker = opened.value
-        picker.wait_for_load_state("networkidle")
-        assert picker.locator(".media-card").count() >= 1
-        picker.locator("a.media-card__title", has_text="Harbour").click()
+        # Cover picker: the library's public images as thumbnails in a dialog; a click picks the asset.
+        page.locator(".ink-cover button", has_text="Choose from the media library").click()
+        page.locator(".ink-picker__item", has_text="Harbour").click()
         page.wait_for_function(f"document.querySelector('#id_cover').value === '{asset.pk}'", timeout=5000)
-        assert picker.is_closed()
+        assert page.locator(".ink-cover__thumb").count() == 1
+        # Insert image: the same picker puts the image's Markdown at the cursor of the body shown.
+        page.locator("#id_body_en").focus()
+        page.click(".ink-editor-bar__insert")
+        page.locator(".ink-picker__item", has_text="Harbour").click()
+        page.wait_for_function("document.querySelector('#id_body_en').value.includes('![')", timeout=5000)
         page.wait_for_timeout(200)
     assert report.violations == []
     assert report.policy_messages() == []

@@ -33,13 +33,13 @@ def test_redoc_and_swagger_load_every_asset_from_this_site(live_server):
             lambda route: route.continue_() if route.request.url.startswith(live_server.url + "/") else route.abort(),
         )
         page.goto(f"{live_server.url}/api/redoc/")
-        page.get_by_role("heading", name="Inkwell API (", exact=False).first.wait_for(timeout=15000)
-        page.locator("h2", has_text="Log out this device").wait_for(timeout=5000)
+        page.get_by_role("heading", name="Inkwell API (", exact=False).first.wait_for(timeout=60_000)
+        page.locator("h2", has_text="Log out this device").wait_for(timeout=30_000)
         page.wait_for_load_state("networkidle")
         redoc_title = page.get_by_role("heading", level=1).first.inner_text()
         sidebar = page.locator(".menu-content").inner_text()
         page.goto(f"{live_server.url}/api/docs/")
-        page.locator(".swagger-ui .info .title").wait_for(timeout=15000)
+        page.locator(".swagger-ui .info .title").wait_for(timeout=60_000)
         page.wait_for_load_state("networkidle")
         browser.close()
 

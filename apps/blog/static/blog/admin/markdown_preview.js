@@ -22,7 +22,7 @@
       panel.setAttribute("aria-live", "polite");
       panel.setAttribute("lang", language);
       var heading = document.createElement("h4");
-      heading.textContent = config.label + " (" + language + ")";
+      heading.textContent = config.label + " (" + ((config.names && config.names[language]) || language) + ")";
       var body = document.createElement("div");
       body.className = "blog-preview__body";
       panel.appendChild(heading);
