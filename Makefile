@@ -12,7 +12,7 @@ PYTEST_WORKERS ?= 2
 # MySQL's driver must be compiled: it is installed only when DATABASE_URL names MySQL/MariaDB.
 MYSQL_DRIVER := $(if $(filter mysql%,$(DATABASE_URL)),$(VENV)/.installed-mysql)
 
-.PHONY: run test lint format messages migrate bench clean system-packages mysql-driver
+.PHONY: run test lint format messages migrate bench clean system-packages mysql-driver screenshots
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +69,11 @@ bench: $(VENV)/.installed-dev $(MYSQL_DRIVER) messages
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3
+
+# Reader pages in Debian's chromium (desktop and phone, both languages, light and dark) as PNGs in
+# .artifacts/screenshots/ (git-ignored; CI keeps it). SCREENSHOTS_URL=http://127.0.0.1:8000 shoots a running site.
+screenshots: $(VENV)/.installed-dev messages
+	$(PY) scripts/screenshots.py
 
 # --- Security testing (tests/security holds the hostile-input suite; `make test` runs it) ----------
 # Schemathesis over /api/schema/ as anonymous, reader and editor against a scratch gunicorn (DEBUG off).

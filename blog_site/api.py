@@ -27,9 +27,11 @@ router.register("ai-jobs", AIJobViewSet, basename="ai-job")  # translation, key 
 from apps.community.api.viewsets import (  # noqa: E402
     BookmarkViewSet,
     CommentViewSet,
+    FriendLinkViewSet,
     LikeViewSet,
     NotificationPreferenceViewSet,
     ReactionViewSet,
+    SubscriberViewSet,
 )
 
 router.register("comments", CommentViewSet, basename="comment")
@@ -37,7 +39,14 @@ router.register("likes", LikeViewSet, basename="like")
 router.register("bookmarks", BookmarkViewSet, basename="bookmark")
 router.register("reactions", ReactionViewSet, basename="reaction")
 router.register("notification-preferences", NotificationPreferenceViewSet, basename="notification-preference")
+router.register("friends", FriendLinkViewSet, basename="friend-link")
+router.register("subscribers", SubscriberViewSet, basename="subscriber")
 # payments
+from apps.payments.api.viewsets import CheckoutViewSet, DownloadViewSet, OrderViewSet  # noqa: E402
+
+router.register("payments/checkout", CheckoutViewSet, basename="payment-checkout")
+router.register("payments/orders", OrderViewSet, basename="payment-order")
+router.register("payments/downloads", DownloadViewSet, basename="payment-download")
 # analytics
 from apps.analytics.api.viewsets import AnalyticsViewSet  # noqa: E402
 

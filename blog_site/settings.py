@@ -89,6 +89,7 @@ LOCAL_APPS = [
     "apps.community",
     "apps.payments",
     "apps.analytics",
+    "apps.legacy",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 SITE_ID = 1
@@ -101,6 +102,8 @@ MIDDLEWARE = [
     # API paths answer JSON errors; JSON nested too deep or bodies over the limit stop here (apps/core/api_errors.py).
     "apps.core.api_errors.ApiErrorMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The old site's reader URLs: a 404 that names one answers a permanent redirect (apps/legacy).
+    "apps.legacy.middleware.OldUrlRedirectMiddleware",
     # Cookie-free page views (apps/analytics): sees page-cache hits too, never touches the bytes.
     "apps.analytics.middleware.CaptureMiddleware",
     # Page-cache hits for readers without a session cookie are answered here, before sessions, auth,
@@ -462,6 +465,11 @@ CELERY_BEAT_SCHEDULE = {
     # Daily rollups (a day that got late views is rebuilt), then raw views past ANALYTICS_RAW_RETENTION_DAYS.
     "analytics-rollup": {"task": "apps.analytics.tasks.analytics_rollup_task", "schedule": 600.0},
     "analytics-prune": {"task": "apps.analytics.tasks.analytics_prune_task", "schedule": 24 * 3600.0},
+    # Friend links that stopped answering are marked dead (never removed), weekly.
+    "community-friend-links-check": {
+        "task": "apps.community.tasks.friend_links_check_task",
+        "schedule": crontab(minute=15, hour=4, day_of_week=1),
+    },
 }
 
 # --- API ----------------------------------------------------------------------------------------
@@ -469,10 +477,13 @@ REST_FRAMEWORK = {
     # One scheme for the API: simplejwt tokens, from `Authorization: Bearer` or (with CSRF) the cookies.
     "DEFAULT_AUTHENTICATION_CLASSES": ["apps.accounts.authentication.JWTHeaderOrCookieAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    # JSON bodies only, so a body means what the schema says (a form would send `email_on_reply=0` for
+    # false); the upload endpoints add multipart themselves.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "apps.core.api.StandardPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "apps.core.filters.StrictFilterBackend",  # django-filter, holding query parameters to the schema
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
@@ -547,6 +558,36 @@ if env.bool("USE_X_FORWARDED_PROTO", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SILENCED_SYSTEM_CHECKS = env.list("SILENCED_SYSTEM_CHECKS", default=[])
 
+# --- payments: Stripe Checkout, taxes, invoices, refunds (apps/payments) ---------------------------
+# Prices are integers in minor units (cents, fen); a new project or premium post is priced in this currency.
+DEFAULT_CURRENCY = env.str("DEFAULT_CURRENCY", default="NZD").upper()
+# Payments switch on with the secret key and the webhook secret; without them buy buttons say payments are
+# not configured and the API answers 503 (apps/payments/gateways.py).
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+# Another address for Stripe's API: the local stand-in (`manage.py stripe_standin`) in tests and development.
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="").rstrip("/")
+PAYMENTS_GATEWAY = "apps.payments.gateways.StripeGateway"
+# Where the buy form's redirect goes, once payments are on: browsers apply CSP form-action to it (Stripe's
+# Checkout, or the stand-in's own page).
+PAYMENTS_CHECKOUT_ORIGINS = (
+    ("https://checkout.stripe.com",)
+    + (("/".join(STRIPE_API_BASE.split("/")[:3]),) if STRIPE_API_BASE.startswith(("http://", "https://")) else ())
+    if STRIPE_SECRET_KEY
+    else ()
+)
+# How long a Checkout page stays open (Stripe allows 30 minutes to 24 hours).
+PAYMENTS_CHECKOUT_MINUTES = env.int("PAYMENTS_CHECKOUT_MINUTES", default=60)
+# A project's download link lives this long once made (it is made when the buyer clicks).
+PAYMENTS_DOWNLOAD_URL_SECONDS = env.int("PAYMENTS_DOWNLOAD_URL_SECONDS", default=120)
+# Who issues the invoices (printed on every invoice and credit note).
+INVOICE_COMPANY_NAME = env.str("INVOICE_COMPANY_NAME", default=SITE_NAME)
+INVOICE_COMPANY_ADDRESS = env.str("INVOICE_COMPANY_ADDRESS", default="")
+INVOICE_COMPANY_PHONE = env.str("INVOICE_COMPANY_PHONE", default="")
+INVOICE_COMPANY_EMAIL = env.str("INVOICE_COMPANY_EMAIL", default="")
+INVOICE_COMPANY_TAX_NUMBER = env.str("INVOICE_COMPANY_TAX_NUMBER", default="")
+
 # --- Security headers: Content-Security-Policy, Permissions-Policy (apps/core/security_headers.py) ---
 # One CSP per area, chosen by path prefix (first match; anything else is a reader page). In the
 # sources, "{media-hosts}" becomes the media storages' origins (S3, CDN) plus CSP_IMG_HOSTS, and
@@ -580,7 +621,7 @@ _CSP_COMMON = {
 }
 CSP_POLICIES = {
     # No inline script or style anywhere: cached pages need no per-request nonce.
-    "reader": {**_CSP_COMMON, "form-action": ("'self'", "{oauth-hosts}")},
+    "reader": {**_CSP_COMMON, "form-action": ("'self'", "{oauth-hosts}", *PAYMENTS_CHECKOUT_ORIGINS)},
     "admin": {**_CSP_COMMON},
     # Swagger UI and ReDoc (local files). ReDoc styles its pages with <style> elements: those made while
     # it renders carry the answer's nonce (docs pages are never cached); the one it makes as it loads
@@ -672,6 +713,9 @@ JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 # Anonymous readers' pages and feeds stay cached this long at most (0 turns the page cache off);
 # any change readers could see drops them at once (apps/blog/page_cache.py).
 BLOG_PAGE_CACHE_TIMEOUT = 600
+# Post cards of list pages are rendered once per post and language and reused by every reader (signed
+# in too) this long at most (0 turns it off); the same changes that drop cached pages drop them.
+BLOG_FRAGMENT_CACHE_TIMEOUT = env.int("BLOG_FRAGMENT_CACHE_TIMEOUT", default=0 if TESTING else 600)
 
 # --- community: comments, the message board, likes, bookmarks, moderation (talk) -----------------
 # Guests (not signed in) may comment with a name and an e-mail address; their comments are always held.
@@ -685,6 +729,19 @@ COMMUNITY_HOLD_FIRST_COMMENT = env.bool("COMMUNITY_HOLD_FIRST_COMMENT", default=
 COMMUNITY_COMMENT_RATE_USER = env.str("COMMUNITY_COMMENT_RATE_USER", default="10/10min")
 COMMUNITY_COMMENT_RATE_IP = env.str("COMMUNITY_COMMENT_RATE_IP", default="20/10min")
 COMMUNITY_REACTION_RATE = env.str("COMMUNITY_REACTION_RATE", default="120/10min")  # likes and bookmarks per user
+
+# --- community: friend links and the newsletter (reach) -------------------------------------------
+# The weekly link check: seconds per request (HEAD, then GET), redirects followed up to 5 hops.
+FRIEND_LINK_CHECK_TIMEOUT = env.float("FRIEND_LINK_CHECK_TIMEOUT", default=5.0)
+# Off in production: the checker refuses loopback and private addresses (SSRF); tests turn it on.
+FRIEND_LINK_CHECK_ALLOW_PRIVATE = env.bool("FRIEND_LINK_CHECK_ALLOW_PRIVATE", default=False)
+FRIEND_LINK_APPLY_RATE = env.str("FRIEND_LINK_APPLY_RATE", default="5/day")  # applications per account
+# A published post goes to confirmed subscribers of each language at once (editors can still skip one).
+NEWSLETTER_AUTO_SEND = env.bool("NEWSLETTER_AUTO_SEND", default=True)
+NEWSLETTER_BATCH_SIZE = env.int("NEWSLETTER_BATCH_SIZE", default=100)  # e-mails per SMTP connection
+NEWSLETTER_CONFIRM_DAYS = env.int("NEWSLETTER_CONFIRM_DAYS", default=7)  # the confirmation link is good this long
+NEWSLETTER_SUBSCRIBE_RATE_IP = env.str("NEWSLETTER_SUBSCRIBE_RATE_IP", default="10/hour")
+NEWSLETTER_SUBSCRIBE_RATE_EMAIL = env.str("NEWSLETTER_SUBSCRIBE_RATE_EMAIL", default="3/day")  # confirmation mails
 
 # --- media: speech, and blog: narration (issue 13) -----------------------------------------------
 # Azure neural voices when AZURE_SPEECH_KEY is set; otherwise espeak-ng when installed; otherwise
@@ -737,6 +794,9 @@ AI_JOB_RETRY_DELAY = env.float("AI_JOB_RETRY_DELAY", default=60.0)
 # Callables (dotted paths) adding safe HTML to a post's meta line on cards and post pages (higher apps
 # plug in here, e.g. analytics' view counts): the blog imports none of them.
 BLOG_POST_META_EXTRAS = ["apps.analytics.display.post_views_label"]
+# A callable (dotted path) giving the buy box of a priced project or premium post: (request, item) -> safe
+# HTML. Payments plugs in here; the blog imports nothing of it ("" shows no box).
+BLOG_PURCHASE_BOX = "apps.payments.display.purchase_box"
 
 # --- analytics ----------------------------------------------------------------------------------
 # Cookie-free page views (apps/analytics): captured before the page cache answers, buffered, flushed in bulk.
@@ -754,4 +814,4 @@ ANALYTICS_RAW_RETENTION_DAYS = env.int("ANALYTICS_RAW_RETENTION_DAYS", default=9
 ANALYTICS_INLINE_FLUSH_AT = 0 if TESTING else 100
 ANALYTICS_INLINE_FLUSH_SECONDS = 0 if TESTING else 10
 # Reader paths (after the language prefix) that are never counted.
-ANALYTICS_SKIP_PATHS = ("accounts/", "preview/")
+ANALYTICS_SKIP_PATHS = ("accounts/", "preview/", "payments/")  # payments/: checkout and its self-refreshing return page

@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from apps.blog import machine_views as blog_machine_views
 from apps.core import views as core_views
+from apps.payments import views as payments_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
@@ -20,6 +21,8 @@ urlpatterns = [
     # Our page around ReDoc (templates/drf_spectacular/redoc.html): every asset local, no inline script.
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     path("admin/", admin.site.urls),
+    # Stripe's webhook (outside the language prefix; its address goes in Stripe's dashboard).
+    path("payments/stripe/webhook/", payments_views.stripe_webhook, name="stripe-webhook"),
     path("", include("apps.media.urls")),
     path("robots.txt", blog_machine_views.robots_txt, name="robots-txt"),
     # Browsers ask for /favicon.ico whatever the page links: send them to the one icon.
@@ -32,6 +35,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("apps.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("apps.community.urls")),
+    path("", include("apps.payments.urls")),
     path("", include("apps.blog.urls")),
     prefix_default_language=True,
 )

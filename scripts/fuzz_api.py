@@ -82,6 +82,9 @@ def server_env(workdir: Path, port: int) -> dict[str, str]:
         "THROTTLE_WRITE": RAISED,
         "AUTH_RATE_IP": RAISED,
         "AUTH_RATE_EMAIL": RAISED,
+        "COMMUNITY_COMMENT_RATE_USER": RAISED,
+        "COMMUNITY_COMMENT_RATE_IP": RAISED,
+        "COMMUNITY_REACTION_RATE": RAISED,
         "LOG_LEVEL": "ERROR",  # the server log then holds only 5xx tracebacks
     }
     # Self-contained: an in-process cache and eager tasks, whatever the calling shell points at.

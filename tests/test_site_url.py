@@ -2,6 +2,7 @@
 
 import json
 import re
+from urllib.parse import quote
 
 import pytest
 from django.core import mail
@@ -24,8 +25,12 @@ def _absolute_urls(text: str) -> set[str]:
 
 
 def _own_urls(text: str) -> set[str]:
-    """Absolute links to this site (leaves out schema.org and XML namespace URLs)."""
-    namespaces = r"https?://(schema\.org|www\.w3\.org|www\.sitemaps\.org|purl\.org)(/|$)"
+    """Absolute links to this site (leaves out schema.org and XML namespace URLs, and the post page's
+    share links, which go to the sharing services with this site's address as a parameter)."""
+    namespaces = (
+        r"https?://(schema\.org|www\.w3\.org|www\.sitemaps\.org|purl\.org"
+        r"|twitter\.com|www\.facebook\.com|www\.linkedin\.com|service\.weibo\.com)(/|$)"
+    )
     return {url for url in _absolute_urls(text) if not re.match(namespaces, url)}
 
 
@@ -33,6 +38,7 @@ def test_pages_feeds_and_sitemaps_link_to_the_address_the_site_is_served_on(clie
     post = PostFactory(title_en="Elsewhere", summary_en="Served on another port.")
     page = client.get(f"/en/posts/{post.slug}/", HTTP_HOST="blog.test:9000").content.decode()
     assert f'<link rel="canonical" href="{ELSEWHERE}/en/posts/{post.slug}/">' in page
+    assert "?url=" + quote(f"{ELSEWHERE}/en/posts/{post.slug}/", safe="") in page  # the share links
     assert f'hreflang="zh-hans" href="{ELSEWHERE}/zh-hans/posts/{post.slug}/"' in page
     assert f'<meta property="og:url" content="{ELSEWHERE}/en/posts/{post.slug}/">' in page
     json_ld = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1)

@@ -8,4 +8,10 @@ ROLE_GROUPS = (READERS, EDITORS, ADMINS)
 # App labels whose models editors manage in full (named, not imported: accounts sits below them).
 EDITOR_APPS = ("blog", "media", "community")
 # Single permissions editors get elsewhere.
-EDITOR_EXTRA_PERMISSIONS = (("accounts", "view_user"), ("payments", "view_order"), ("analytics", "view_pageview"))
+EDITOR_EXTRA_PERMISSIONS = (
+    ("accounts", "view_user"),
+    ("payments", "view_order"),
+    ("payments", "refund_order"),
+    ("payments", "view_invoice"),
+    ("analytics", "view_pageview"),
+)

@@ -368,3 +368,96 @@ def tokens_flush_expired() -> int:
     """Expired refresh tokens can never be used again: forget them (their blacklist rows cascade)."""
     deleted, _ = OutstandingToken.objects.filter(expires_at__lte=timezone.now()).delete()
     return deleted
+
+
+# --- moving in from another site (the legacy importer) --------------------------------------------
+
+# Django's Argon2PasswordHasher stores argon2-cffi's own string behind this prefix.
+ARGON2_PREFIX = "argon2"
+
+
+def carried_password(password_hash: str | None) -> str | None:
+    """An argon2-cffi hash (`$argon2id$v=19$m=…,t=…,p=…$salt$hash`) as Django stores it, so the same
+    password signs in; None when there is none or it is not an Argon2 hash."""
+    value = (password_hash or "").strip()
+    if value.startswith("$argon2"):
+        return ARGON2_PREFIX + value
+    return None
+
+
+@transaction.atomic
+def user_import(
+    *,
+    user: User | None,
+    email: str,
+    display_name: str,
+    bio: str,
+    password_hash: str | None,
+    role: str,
+    is_active: bool,
+    verified: bool,
+    date_joined: Any,
+) -> User:
+    """Create (or bring up to date) an account moved from another site, with its hashed password as it
+    was (an unknown hash format leaves an unusable password: the user resets it). No welcome e-mail,
+    no tokens; the role is one of ROLE_GROUPS; the e-mail address is recorded verified or not. An existing
+    account keeps its password."""
+    from allauth.account.models import EmailAddress
+
+    if role not in ROLE_GROUPS:
+        raise ValidationError(f"Unknown role {role!r}.", code="invalid_role")
+    user = user or User(email=email)
+    user.email = email
+    user.display_name = (display_name or "")[:80]
+    user.bio = (bio or "")[:300]
+    user.is_active = is_active
+    if date_joined is not None:
+        user.date_joined = date_joined
+    if user._state.adding:
+        # Only a new account takes the old hash: a later run never undoes a password changed here since.
+        carried = carried_password(password_hash)
+        if carried:
+            user.password = carried
+        else:
+            user.set_unusable_password()
+    user.is_staff = role in (EDITORS, ADMINS)
+    user.is_superuser = role == ADMINS
+    user.full_clean(exclude=["password", "avatar"], validate_unique=False)
+    # Saved with the fields named: a carried hash is not "a new password" (tokens are not bumped).
+    if user._state.adding:
+        user.save()
+    else:
+        user.save(
+            update_fields=["email", "display_name", "bio", "is_active", "date_joined", "is_staff", "is_superuser"]
+        )  # fmt: skip
+    user.groups.remove(*Group.objects.filter(name__in=ROLE_GROUPS).exclude(name=role))
+    user.groups.add(Group.objects.get(name=role))
+    address, _created = EmailAddress.objects.get_or_create(
+        user=user, email=user.email, defaults={"primary": True, "verified": verified}
+    )
+    if address.verified != verified:
+        address.verified = verified
+        address.save(update_fields=["verified"])
+    return user
+
+
+def social_account_link(*, user: User, provider: str, uid: str) -> Any:
+    """Attach a sign-in provider account (allauth's SocialAccount) to `user`; idempotent. Another user
+    holding the same provider account is refused."""
+    from allauth.socialaccount.models import SocialAccount
+
+    account = SocialAccount.objects.filter(provider=provider, uid=uid).first()
+    if account is not None and account.user_id != user.pk:
+        raise ValidationError("This provider account belongs to another user.", code="taken")
+    if account is None:
+        account = SocialAccount.objects.create(user=user, provider=provider, uid=uid)
+    return account
+
+
+def user_set_avatar_asset(*, user: User, asset: Any) -> User:
+    """Point the avatar at an image already in the media library (e.g. one moved in from another site)."""
+    if asset is not None and asset.kind != asset.Kind.IMAGE:
+        raise ValidationError({"avatar": ValidationError("The avatar must be an image.", code="invalid_image")})
+    user.avatar = asset
+    user.save(update_fields=["avatar"])
+    return user

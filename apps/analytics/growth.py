@@ -81,9 +81,20 @@ def growth_series_register(series: GrowthSeries) -> None:
 # branches; their series appear once their models exist with these fields.
 for _series in (
     GrowthSeries("users", _("Users"), "accounts.User", "date_joined", filters={"is_active": True}),
-    GrowthSeries("subscribers", _("Newsletter subscribers"), "community.Subscriber", "confirmed_at"),
+    GrowthSeries(
+        "subscribers", _("Newsletter subscribers"), "community.Subscriber", "confirmed_at", filters={"status": "active"}
+    ),
     GrowthSeries("comments", _("Comments"), "community.Comment", "created_at"),
-    GrowthSeries("revenue", _("Revenue"), "payments.Order", "paid_at", sum_field="amount", formatter=money),
+    # Money kept: orders paid (in part refunded too); a fully refunded order leaves the series.
+    GrowthSeries(
+        "revenue",
+        _("Revenue"),
+        "payments.Order",
+        "paid_at",
+        sum_field="total",
+        filters={"status__in": ("paid", "partially_refunded")},
+        formatter=money,
+    ),
 ):
     growth_series_register(_series)
 

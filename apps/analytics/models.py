@@ -160,6 +160,25 @@ class ContentTotal(models.Model):
         return f"{self.kind} {self.object_id}: {self.views}"
 
 
+class ImportedViews(models.Model):
+    """A starting count of views brought over from another site (its running counter, not page views
+    seen here): added to a post's or project's all-time views, never to any day's statistics."""
+
+    kind = models.CharField(_("kind"), max_length=8, choices=ContentTotal.Kind.choices)
+    object_id = models.PositiveBigIntegerField(_("object id"))
+    views = models.PositiveBigIntegerField(_("views"), default=0)
+    source = models.CharField(_("imported from"), max_length=40, default="legacy")
+    imported_at = models.DateTimeField(_("imported at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("imported view count")
+        verbose_name_plural = _("imported view counts")
+        constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="analytics_importedviews_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id}: {self.views} (imported)"
+
+
 class Counter(models.Model):
     """Named whole numbers: "lost" (views dropped because the buffer was unreachable or full) and
     "totals_through" (the ordinal of the last day ContentTotal covers)."""

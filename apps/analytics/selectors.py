@@ -16,7 +16,7 @@ from typing import Any
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.signals import setting_changed
-from django.db.models import Count, Max, Sum
+from django.db.models import BigIntegerField, CharField, Count, Max, Sum, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,7 +25,7 @@ from apps.blog.models import Post, Project
 from apps.core.numbers import parse_whole_number
 
 from .buffer import get_buffer
-from .models import ContentTotal, Counter, DailyStat, PageView, RollupDay
+from .models import ContentTotal, Counter, DailyStat, ImportedViews, PageView, RollupDay
 
 D = DailyStat.Dimension
 RANGES = (7, 30, 90, 365)
@@ -588,20 +588,33 @@ def content_views_map() -> dict[str, int]:
     return views
 
 
+_THROUGH_KIND = ""  # the UNION's row that carries Counter.TOTALS_THROUGH (no ContentTotal has this kind)
+
+
 def _views_map_build() -> dict[str, int]:
-    through = Counter.objects.filter(name=Counter.TOTALS_THROUGH).values_list("value", flat=True).first()
+    """Two flat queries: the rolled-up totals with the day they run through (one UNION), then the raw
+    views since that day, per post and project (one GROUP BY)."""
+    marker = Counter.objects.filter(name=Counter.TOTALS_THROUGH).values_list(
+        Value(_THROUGH_KIND, output_field=CharField()), "value", Value(0, output_field=BigIntegerField())
+    )
+    # Plus the starting counts brought over from another site (ImportedViews), in the same UNION.
+    imported = ImportedViews.objects.values_list("kind", "object_id", "views")
+    totals = ContentTotal.objects.values_list("kind", "object_id", "views").union(marker, imported, all=True)
     views: dict[str, int] = defaultdict(int)
-    for kind, object_id, n in ContentTotal.objects.values_list("kind", "object_id", "views"):
-        views[f"{kind}:{object_id}"] += n
-    raw = PageView.objects.all()
+    through = 0
+    for kind, object_id, n in totals:
+        if kind == _THROUGH_KIND:
+            through = object_id
+        else:
+            views[f"{kind}:{object_id}"] += n
+    raw = PageView.objects.exclude(post__isnull=True, project__isnull=True)
     if through:
         raw = raw.filter(time__gte=day_start(date.fromordinal(through) + timedelta(days=1)))
-    grouped = raw.filter(post__isnull=False).values("post_id").annotate(n=Count("id")).order_by()
-    for row in grouped:
-        views[f"post:{row['post_id']}"] += row["n"]
-    grouped = raw.filter(project__isnull=False).values("project_id").annotate(n=Count("id")).order_by()
-    for row in grouped:
-        views[f"project:{row['project_id']}"] += row["n"]
+    for post_id, project_id, n in raw.values_list("post_id", "project_id").annotate(n=Count("id")).order_by():
+        if post_id is not None:
+            views[f"post:{post_id}"] += n
+        if project_id is not None:
+            views[f"project:{project_id}"] += n
     return dict(views)
 
 

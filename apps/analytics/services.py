@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from . import buffer as buffers
 from . import selectors
-from .models import ContentTotal, Counter, DailyStat, PageView, RollupDay
+from .models import ContentTotal, Counter, DailyStat, ImportedViews, PageView, RollupDay
 from .selectors import day_start, today
 
 logger = logging.getLogger(__name__)
@@ -275,3 +275,17 @@ def raw_prune(*, retention_days: int | None = None) -> int:
         deleted += PageView.objects.filter(pk__in=ids).delete()[0]
     RollupDay.objects.filter(day__lt=first_kept, raw_deleted=False).update(raw_deleted=True, stale=False)
     return deleted
+
+
+# --- Counts moved in from another site ------------------------------------------------------------
+
+
+def imported_views_set(*, kind: str, object_id: int, views: int, source: str = "legacy") -> ImportedViews:
+    """The starting count of a post's or project's views from another site (replaced, not added to)."""
+    if kind not in ContentTotal.Kind.values or views < 0:
+        raise ValidationError(_("A starting count needs a post or project and a count of zero or more."))
+    row, _created = ImportedViews.objects.update_or_create(
+        kind=kind, object_id=object_id, defaults={"views": views, "source": source}
+    )
+    views_map_clear()
+    return row

@@ -603,7 +603,7 @@ class PostAdmin(NarrationAdminMixin, PostAIAdminMixin, TabbedTranslationAdmin):
             _("Publishing"),
             {"fields": ("status", "published_at", "section", "tags", "author", "cover", "reading_times")},
         ),
-        (_("Flags"), {"fields": ("is_featured", "is_premium")}),
+        (_("Flags"), {"fields": ("is_featured", "is_premium", "price", "currency")}),
         (_("Translations and key points"), {"fields": ("ai_overview",)}),
         (_("SEO"), {"classes": ("collapse",), "fields": ("seo_title", "seo_description", "seo_keywords")}),
         (_("Dates"), {"classes": ("collapse",), "fields": ("created_at", "updated_at")}),

@@ -6,6 +6,7 @@ Both are idempotent. Cover images are drawn with Pillow and go through the media
 """
 
 import io
+import math
 from datetime import timedelta
 from typing import Any
 
@@ -13,13 +14,13 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
 from apps.media import services as media_services
 from apps.media.models import Asset
 
 from . import services
-from .models import Post, Project, Section
+from .models import Post, Project, Section, Tag
 from .rendering import render_markdown
 from .search import search_text
 
@@ -30,40 +31,36 @@ BULK_SLUG_PREFIX = "bench-post-"
 # --- Images -------------------------------------------------------------------------------------
 
 
-def _cover_png(title: str, hue: int, size: tuple[int, int] = (1200, 630)) -> bytes:
-    """A deterministic gradient card with the title: same input, same bytes (so same sha256)."""
+def _cover_png(hue: int, size: tuple[int, int] = (1200, 630)) -> bytes:
+    """A deterministic abstract cover (gradient, soft discs, an ink line): no text, so it suits every
+    language. Same input, same bytes (so same sha256, and the media library dedupes it)."""
     width, height = size
+    top = Image.new("HSV", (1, 1), ((hue + 24) % 256, 150, 215)).convert("RGB").getpixel((0, 0))
+    base = Image.new("HSV", (1, 1), (hue % 256, 170, 95)).convert("RGB").getpixel((0, 0))
     image = Image.new("RGB", size)
     draw = ImageDraw.Draw(image)
-    base = Image.new("HSV", (1, 1), (hue % 256, 120, 90)).convert("RGB").getpixel((0, 0))
-    top = Image.new("HSV", (1, 1), ((hue + 30) % 256, 160, 200)).convert("RGB").getpixel((0, 0))
     for y in range(height):
         t = y / height
         draw.line([(0, y), (width, y)], fill=tuple(int(top[i] * (1 - t) + base[i] * t) for i in range(3)))
-    for i in range(6):
-        r = 60 + 30 * i
-        draw.ellipse((width - 260 - i * 40, 80 + i * 25, width - 260 - i * 40 + r, 80 + i * 25 + r), outline="white")
-    font = ImageFont.load_default(size=56)
-    draw.multiline_text((70, height - 220), _wrap(title, 30), font=font, fill="white", spacing=12)
+    overlay = Image.new("RGBA", size, (0, 0, 0, 0))
+    shapes = ImageDraw.Draw(overlay)
+    rng = (hue * 7919) % 997
+    for i in range(5):
+        r = 90 + (rng * (i + 3)) % 170
+        cx = (rng * (i + 1) * 37) % width
+        cy = (rng * (i + 2) * 53) % height
+        shapes.ellipse((cx - r, cy - r, cx + r, cy + r), fill=(255, 255, 255, 28 + 9 * i))
+    points = [(x, height * 0.62 + 60 * math.sin(x / 140 + hue)) for x in range(-20, width + 40, 20)]
+    shapes.line(points, fill=(255, 255, 255, 150), width=6, joint="curve")
+    image = Image.alpha_composite(image.convert("RGBA"), overlay).convert("RGB")
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
     return out.getvalue()
 
 
-def _wrap(text: str, width: int) -> str:
-    lines, line = [], ""
-    for word in text.split():
-        if len(line) + len(word) + 1 > width and line:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    return "\n".join([*lines, line][:3])
-
-
 def demo_image_asset(*, owner: Any, title_en: str, title_zh_hans: str, hue: int) -> Asset:
     """A public image Asset made through the media library (renditions, watermark); deduped by content."""
-    data = _cover_png(title_en, hue)
+    data = _cover_png(hue)
     return media_services.asset_create(
         owner=owner,
         uploaded_file=ContentFile(data, name=f"cover-{hue}.png"),
@@ -139,6 +136,22 @@ POSTS = [
     ("premium-deep-dive", "dev-notes", ["Django", "Performance"], "Deep dive: caching a bilingual site",
      "深入：缓存一个双语网站", "Per-language keys and invalidation.", "按语言划分的缓存键与失效。"),
 ]  # fmt: skip
+# English name → Chinese name, description en, description zh (tag pages show the description).
+TAGS = {
+    "Django": ("Django", "The web framework this site is built with.", "构建本站所用的 Web 框架。"),
+    "Performance": ("性能", "Measuring before optimizing.", "先测量，再优化。"),
+    "Markdown": ("Markdown", "Writing in plain text.", "用纯文本写作。"),
+    "Security": ("安全", "Keeping readers and writers safe.", "保护读者和作者的安全。"),
+    "Writing": ("写作", "On the craft of writing.", "关于写作这门手艺。"),
+    "Translation": ("翻译", "Moving thoughts between English and Chinese.", "在中英文之间搬运思想。"),
+    "Celery": ("Celery", "Background tasks in Python.", "Python 的后台任务。"),
+    "Life": ("生活", "Months, seasons and small things.", "月份、季节与小事。"),
+    "Typography": ("排版", "Type, spacing and punctuation.", "字体、间距与标点。"),
+    "Databases": ("数据库", "SQLite, MariaDB and PostgreSQL.", "SQLite、MariaDB 与 PostgreSQL。"),
+    "Accessibility": ("无障碍", "Pages everyone can use.", "人人可用的网页。"),
+    "Rust": ("Rust", "A systems language with a friendly compiler.", "一门编译器很友好的系统语言。"),
+    "Python": ("Python", "The language most of this blog is about.", "本博客主要谈论的语言。"),
+}
 SCHEDULED_SLUG = "upcoming-release-notes"
 DRAFT_SLUG = "unfinished-thoughts"
 PREMIUM_SLUG = "premium-deep-dive"
@@ -176,6 +189,21 @@ def _demo_author() -> Any:
         author.set_unusable_password()
         author.save(update_fields=["password"])
     return author
+
+
+def _tags() -> dict[str, Tag]:
+    """The demo tags, named in both languages (blanks filled in on later runs; an editor's text is kept)."""
+    by_name = {}
+    for name_en, (name_zh, desc_en, desc_zh) in TAGS.items():
+        tag = services.tag_get_or_create(name=name_en, name_other=name_zh)
+        wanted = {"name_zh_hans": name_zh, "description_en": desc_en, "description_zh_hans": desc_zh}
+        missing = {field: value for field, value in wanted.items() if not getattr(tag, field)}
+        if missing:
+            Tag.objects.filter(pk=tag.pk).update(**missing)
+            for field, value in missing.items():
+                setattr(tag, field, value)
+        by_name[name_en] = tag
+    return by_name
 
 
 def _sections() -> dict[str, Section]:
@@ -216,11 +244,16 @@ def seed_demo() -> dict[str, int]:
     created = {"posts": 0, "projects": 0}
     author = _demo_author()
     sections = _sections()
+    tags = _tags()
     now = timezone.now()
     for i, (slug, section, tag_names, title_en, title_zh, sum_en, sum_zh) in enumerate(POSTS):
-        if Post.objects.filter(slug=slug).exists():
-            continue
+        existing = Post.objects.select_related("cover").filter(slug=slug).first()
         cover = demo_image_asset(owner=author, title_en=title_en, title_zh_hans=title_zh, hue=i * 19)
+        if existing is not None:
+            # Older demo covers had the English title drawn in: swap them for the textless one.
+            if existing.cover and existing.cover.title == title_en and existing.cover_id != cover.pk:
+                services.post_update(post=existing, by=author, data={"cover": cover})
+            continue
         chinese_first = i % 3 == 2
         services.post_create(
             by=author,
@@ -237,7 +270,7 @@ def seed_demo() -> dict[str, int]:
                 "source_language": "zh-hans" if chinese_first else "en",
                 "section": sections[section],
                 "cover": cover,
-                "tags": tag_names,
+                "tags": [tags[name] for name in tag_names],
                 "is_featured": i < 3,
                 "is_premium": slug == PREMIUM_SLUG,
                 "status": Post.Status.PUBLISHED,
@@ -287,7 +320,9 @@ def _projects(*, author: Any, section: Section) -> int:
             "body_en": (
                 "## Features\n\n- Drafts as Markdown files\n- `inkwell publish`\n\n```bash\ninkwell new my-post\n```"
             ),
-            "body_zh_hans": "## 功能\n\n- 以 Markdown 文件保存草稿\n- `inkwell publish`\n",
+            "body_zh_hans": (
+                "## 功能\n\n- 以 Markdown 文件保存草稿\n- `inkwell publish`\n\n```bash\ninkwell new my-post\n```"
+            ),
             "type": Project.Type.DESKTOP,
             "repository_url": "https://github.com/example/inkwell-cli",
             "order": 1,
@@ -309,11 +344,15 @@ def _projects(*, author: Any, section: Section) -> int:
     ]
     made = 0
     for i, spec in enumerate(specs):
-        if Project.objects.filter(slug=spec["slug"]).exists():
-            continue
         cover = demo_image_asset(
             owner=author, title_en=spec["title_en"], title_zh_hans=spec["title_zh_hans"], hue=140 + i * 50
         )
+        existing = Project.objects.select_related("cover").filter(slug=spec["slug"]).first()
+        if existing is not None:
+            # Older demo covers had the English title drawn in: swap them for the textless one.
+            if existing.cover and existing.cover.title == spec["title_en"] and existing.cover_id != cover.pk:
+                Project.objects.filter(pk=existing.pk).update(cover=cover)
+            continue
         Project.objects.create(section=section, cover=cover, is_published=True, **spec)
         made += 1
     return made

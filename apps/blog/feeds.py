@@ -5,6 +5,7 @@ summary (the editor's, else its reviewed key points; never an unreviewed machine
 Every URL is absolute, built from `SITE_URL`.
 """
 
+import io
 from collections.abc import Callable
 from typing import Any
 
@@ -36,8 +37,44 @@ def cached(feed: Feed) -> Callable[..., HttpResponse]:
     return cached_page(view)
 
 
+FEED_STYLESHEET = "feeds/feed.xsl"
+
+
+class _Styled:
+    """A feed generator that names an XSL stylesheet (static/feeds/feed.xsl) in an `<?xml-stylesheet?>`
+    processing instruction right after the XML declaration: a browser shows the feed as a readable
+    page, feed readers ignore it, and the document stays valid RSS/Atom."""
+
+    def write(self, outfile: Any, encoding: str) -> None:
+        buffer = io.StringIO()
+        super().write(buffer, encoding)  # type: ignore[misc]
+        xml = buffer.getvalue()
+        declaration_end = xml.index("?>") + 2 if xml.startswith("<?xml") else 0
+        instruction = f'<?xml-stylesheet type="text/xsl" href="{escape(static(FEED_STYLESHEET))}"?>'
+        outfile.write(xml[:declaration_end] + instruction + xml[declaration_end:])
+
+
+class StyledRss201rev2Feed(_Styled, Rss201rev2Feed):
+    pass
+
+
+class StyledAtom1Feed(_Styled, Atom1Feed):
+    pass
+
+
+# Browsers show `application/rss+xml` and `application/atom+xml` as text (or download them) and apply
+# the stylesheet only to XML they render: the post feeds go out as `application/xml`, which every feed
+# reader accepts. The podcast keeps `application/rss+xml` (podcast directories check it).
+class ReadableRssFeed(StyledRss201rev2Feed):
+    content_type = "application/xml; charset=utf-8"
+
+
+class ReadableAtomFeed(StyledAtom1Feed):
+    content_type = "application/xml; charset=utf-8"
+
+
 class _PostFeed(Feed):
-    feed_type = Rss201rev2Feed
+    feed_type = ReadableRssFeed
     feed_url_name = "blog:feed-rss"
 
     def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
@@ -92,7 +129,7 @@ class _PostFeed(Feed):
 
 
 class _AtomMixin:
-    feed_type = Atom1Feed
+    feed_type = ReadableAtomFeed
 
 
 class SiteRssFeed(_PostFeed):
@@ -154,7 +191,7 @@ PODCAST_SIZE = 100
 RSS_LANGUAGES = {"en": "en", "zh-hans": "zh-cn"}
 
 
-class PodcastRssGenerator(Rss201rev2Feed):
+class PodcastRssGenerator(StyledRss201rev2Feed):
     """RSS 2.0 with the iTunes podcast tags Apple Podcasts, Pocket Casts, Overcast and others read."""
 
     def rss_attributes(self) -> dict[str, str]:

@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
@@ -113,6 +114,8 @@ class Section(SlugMixin, TimeStampedModel):
 class Tag(SlugMixin, TimeStampedModel):
     name = models.CharField(_("name"), max_length=60)
     slug = models.SlugField(_("slug"), max_length=80, unique=True, blank=True)
+    # Shown on the tag's page, above its posts.
+    description = models.TextField(_("description"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("tag")
@@ -124,6 +127,15 @@ class Tag(SlugMixin, TimeStampedModel):
 
     def slug_sources(self) -> list[str]:
         return [self.name_en, self.name_zh_hans]
+
+
+# An ISO 4217 code (any case; saved in capitals).
+CURRENCY_CODE = RegexValidator(r"^[A-Za-z]{3}\Z", _("Enter a three-letter currency code, e.g. NZD."), code="currency")
+
+
+def default_currency() -> str:
+    """`DEFAULT_CURRENCY` (NZD unless set): the currency a new project or premium post is priced in."""
+    return settings.DEFAULT_CURRENCY
 
 
 def same_second(a: Any, b: Any) -> bool:
@@ -234,6 +246,12 @@ class Post(SlugMixin, RenderedBodyMixin, TimeStampedModel):
     is_premium = models.BooleanField(
         _("premium"), default=False, help_text=_("Readers without access see the summary and a teaser.")
     )
+    price = models.PositiveIntegerField(
+        _("price (minor units)"), default=0, help_text=_("What a premium post costs to buy; 0: not for sale.")
+    )
+    currency = models.CharField(
+        _("currency"), max_length=3, default=default_currency, validators=[CURRENCY_CODE], help_text=_("e.g. NZD")
+    )
     # Derived on save, per language (see translation.py).
     reading_time = models.PositiveIntegerField(_("reading time (minutes)"), default=0, editable=False)
     body_html = models.TextField(_("rendered body"), blank=True, editable=False)
@@ -258,10 +276,16 @@ class Post(SlugMixin, RenderedBodyMixin, TimeStampedModel):
         return self.title or self.slug
 
     def save(self, *args: Any, **kwargs: Any) -> None:
+        self.currency = (self.currency or default_currency()).upper()
         self.save_rendered(super().save, *args, **kwargs)
 
     def slug_sources(self) -> list[str]:
         return [self.title_en, self.title_zh_hans]
+
+    @property
+    def is_for_sale(self) -> bool:
+        """A premium post with a price can be bought."""
+        return self.is_premium and self.price > 0
 
     def clean(self) -> None:
         errors: dict[str, Any] = {}
@@ -357,7 +381,9 @@ class Project(SlugMixin, RenderedBodyMixin, TimeStampedModel):
     is_published = models.BooleanField(_("published"), default=False, db_index=True)
     order = models.PositiveIntegerField(_("order"), default=0)
     price = models.PositiveIntegerField(_("price (minor units)"), default=0, help_text=_("0 means free."))
-    currency = models.CharField(_("currency"), max_length=3, default="USD")
+    currency = models.CharField(
+        _("currency"), max_length=3, default=default_currency, validators=[CURRENCY_CODE], help_text=_("e.g. NZD")
+    )
     attachment = models.ForeignKey(
         "media.Asset",
         verbose_name=_("downloadable attachment"),
@@ -379,7 +405,7 @@ class Project(SlugMixin, RenderedBodyMixin, TimeStampedModel):
         return self.title or self.slug
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        self.currency = (self.currency or "USD").upper()
+        self.currency = (self.currency or default_currency()).upper()
         self.save_rendered(super().save, *args, **kwargs)
 
     def slug_sources(self) -> list[str]:

@@ -160,6 +160,52 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     return wrapper
 
 
+# --- Fragments ---------------------------------------------------------------------------------------
+# What every reader of a page sees alike (a list's post cards, a post's neighbours and related posts)
+# is kept, stamped with the generation it was made in, for BLOG_FRAGMENT_CACHE_TIMEOUT seconds (0:
+# off): any change readers could see makes it stale with the pages. Signed-in readers get it too (a
+# fragment shows nothing of the reader's own). Like cached pages, a card keeps its view count until
+# it expires.
+
+
+def fragment(key: str, build: Callable[[], Any]) -> Any:
+    """`build()`, kept as `key` for this generation: one cache round trip when it is there."""
+    if settings.BLOG_FRAGMENT_CACHE_TIMEOUT <= 0:
+        return build()
+    key = f"blog:fragment:{key}"
+    found = cache.get_many([STATE_KEY, key])
+    generation, _due = cache_state(found.get(STATE_KEY))
+    entry = found.get(key)
+    if entry is not None and entry[0] == generation:
+        return entry[1]
+    value = build()
+    cache.set(key, (generation, value), settings.BLOG_FRAGMENT_CACHE_TIMEOUT)
+    return value
+
+
+def card_key(language: str, post_id: int) -> str:
+    return f"blog:card:{language}:{post_id}"
+
+
+def cards_read(language: str, post_ids: list[int]) -> tuple[int, dict[int, dict]]:
+    """(generation, {post id: {variant: html}}) of this generation's cached cards: one round trip."""
+    if settings.BLOG_FRAGMENT_CACHE_TIMEOUT <= 0 or not post_ids:
+        return 0, {}
+    keys = {card_key(language, pk): pk for pk in post_ids}
+    found = cache.get_many([STATE_KEY, *keys])
+    generation, _due = cache_state(found.get(STATE_KEY))
+    cards = {}
+    for key, pk in keys.items():
+        entry = found.get(key)
+        if entry is not None and entry[0] == generation:
+            cards[pk] = entry[1]
+    return generation, cards
+
+
+def card_store(language: str, post_id: int, generation: int, variants: dict) -> None:
+    cache.set(card_key(language, post_id), (generation, variants), settings.BLOG_FRAGMENT_CACHE_TIMEOUT)
+
+
 class PageCacheMiddleware:
     """Answer page-cache hits for readers without a session cookie before the rest of the stack.
 

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 import markdown
 import nh3
 from django.conf import settings
+from django.utils.translation import gettext, override
 from markdown.extensions.toc import slugify_unicode
 from pygments.formatters import HtmlFormatter
 from pygments.token import STANDARD_TYPES
@@ -69,7 +70,10 @@ class Rendered:
     reading_time: int  # minutes, 0 for an empty body
 
 
-def _markdown() -> markdown.Markdown:
+def _markdown(language: str = "en") -> markdown.Markdown:
+    with override(language):
+        # "{}" is the footnote's number; the ↩ link's title is what a screen reader says.
+        backlink_title = gettext("Jump back to footnote {} in the text")
     return markdown.Markdown(
         extensions=["toc", "fenced_code", "codehilite", "tables", "footnotes", "sane_lists"],
         extension_configs={
@@ -77,6 +81,7 @@ def _markdown() -> markdown.Markdown:
             "toc": {"slugify": slugify_unicode, "toc_depth": "2-4"},
             "codehilite": {"css_class": CODE_CSS_CLASS, "guess_lang": False, "use_pygments": True},
             "tables": {"use_align_attribute": True},
+            "footnotes": {"BACKLINK_TITLE": backlink_title},
         },
         output_format="html",
     )
@@ -131,10 +136,10 @@ def reading_time(text: str) -> int:
 
 
 def render_markdown(source: str, *, language: str = "en") -> Rendered:
-    """Render a post body. `language` is accepted for future per-language tweaks (e.g. typography)."""
+    """Render a post body in `language` (the footnotes' back-links are labelled in it)."""
     if not source or not source.strip():
         return Rendered(html="", toc_html="", reading_time=0)
-    md = _markdown()
+    md = _markdown(language)
     body = sanitize_html(md.convert(source))
     toc = sanitize_html(md.toc) if getattr(md, "toc_tokens", None) else ""
     return Rendered(html=body, toc_html=toc, reading_time=reading_time(plain_text(body)))

@@ -8,7 +8,7 @@
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
@@ -149,43 +149,59 @@ def post_get_visible(*, slug: str, user: Any) -> Post | None:
 
 
 def post_prev_next(*, post: Post) -> tuple[Post | None, Post | None]:
-    """The live posts just before and just after `post` in its section (by publication time)."""
+    """The live posts just before and just after `post` in its section (by publication time).
+
+    One query: each neighbour is a scalar subquery (`pk = (SELECT … LIMIT 1)`, which every backend
+    accepts, unlike LIMIT inside IN or a UNION of sliced queries on SQLite)."""
     if post.section_id is None or post.published_at is None:
         return None, None
     # The page links them by title: nothing else is loaded.
-    qs = Post.objects.filter(live_q(), section_id=post.section_id).exclude(pk=post.pk).only(*LINK_POST_FIELDS)
+    qs = Post.objects.filter(live_q(), section_id=post.section_id).exclude(pk=post.pk)
     at = post.published_at
-    previous = (
-        qs.filter(Q(published_at__lt=at) | Q(published_at=at, pk__lt=post.pk)).order_by("-published_at", "-pk").first()
-    )
-    following = (
-        qs.filter(Q(published_at__gt=at) | Q(published_at=at, pk__gt=post.pk)).order_by("published_at", "pk").first()
-    )
+    before = qs.filter(Q(published_at__lt=at) | Q(published_at=at, pk__lt=post.pk)).order_by("-published_at", "-pk")
+    after = qs.filter(Q(published_at__gt=at) | Q(published_at=at, pk__gt=post.pk)).order_by("published_at", "pk")
+    neighbours = Post.objects.filter(
+        Q(pk=Subquery(before.values("pk")[:1])) | Q(pk=Subquery(after.values("pk")[:1]))
+    ).only(*LINK_POST_FIELDS)
+    previous = following = None
+    for neighbour in neighbours:
+        if (neighbour.published_at, neighbour.pk) < (at, post.pk):
+            previous = neighbour
+        else:
+            following = neighbour
     return previous, following
 
 
 def post_list_related(*, post: Post, limit: int = 4, links_only: bool = False) -> list[Post]:
     """Live posts sharing the most tags with `post`, then the newest.
 
-    `links_only=True` loads only what a link shows (slug and titles), without relations.
+    `links_only=True` loads only what a link shows (slug and titles), without relations, in the
+    ranking query itself.
     """
     tag_ids = [t.pk for t in post.tags.all()]  # uses the prefetch when there is one
     if not tag_ids:
         return []
     # Rank on the narrow tag-link table first (grouping whole post rows is slow), then load the winners.
+    links = Post.tags.through.objects.filter(live_q(prefix="post__"), tag_id__in=tag_ids).exclude(post_id=post.pk)
+    order = ("-shared_tags", "-post__published_at", "-post_id")
+    if links_only:
+        columns = [f"post__{name}" for name in LINK_POST_FIELDS]
+        rows = links.values("post_id", *columns).annotate(shared_tags=Count("tag_id")).order_by(*order)[:limit]
+        names = ["id", *LINK_POST_FIELDS]
+        related = []
+        for row in rows:
+            link = Post.from_db(links.db, names, [row["post_id"], *(row[column] for column in columns)])
+            link.shared_tags = row["shared_tags"]
+            related.append(link)
+        return related
     ranked = list(
-        Post.tags.through.objects.filter(live_q(prefix="post__"), tag_id__in=tag_ids)
-        .exclude(post_id=post.pk)
-        .values("post_id")
+        links.values("post_id")
         .annotate(shared_tags=Count("tag_id"))
-        .order_by("-shared_tags", "-post__published_at", "-post_id")
+        .order_by(*order)
         .values_list("post_id", "shared_tags")[:limit]
     )
     shared = dict(ranked)
-    if links_only:
-        winners = Post.objects.filter(pk__in=shared).only(*LINK_POST_FIELDS)
-    else:
-        winners = _with_relations(Post.objects.filter(pk__in=shared).defer(*HEAVY_POST_FIELDS))
+    winners = _with_relations(Post.objects.filter(pk__in=shared).defer(*HEAVY_POST_FIELDS))
     posts = {p.pk: p for p in winners}
     for pk, count in shared.items():
         posts[pk].shared_tags = count
@@ -268,19 +284,30 @@ def section_get_active(*, slug: str) -> Section | None:
     return Section.objects.filter(is_active=True, slug=slug).select_related("parent").first()
 
 
-def section_descendant_ids(*, section: Section) -> list[int]:
-    """`section` and all its active descendants (one query: the tree is small)."""
-    children: dict[int | None, list[int]] = {}
-    for pk, parent_id in Section.objects.filter(is_active=True).values_list("pk", "parent_id"):
-        children.setdefault(parent_id, []).append(pk)
-    ids, stack = [], [section.pk]
+def section_descendants(*, section: Section) -> list[Section]:
+    """`section` and all its active descendants, by ("order", id) within each parent. One query (the
+    tree is small), kept on `section` so the page's other reads of the tree cost nothing."""
+    cached = getattr(section, "_active_descendants", None)
+    if cached is not None:
+        return cached
+    children: dict[int | None, list[Section]] = {}
+    for row in Section.objects.filter(is_active=True).order_by("order", "id"):
+        children.setdefault(row.parent_id, []).append(row)
+    found, seen, stack = [section], {section.pk}, list(reversed(children.get(section.pk, [])))
     while stack:
-        pk = stack.pop()
-        if pk in ids:
+        row = stack.pop()
+        if row.pk in seen:
             continue
-        ids.append(pk)
-        stack.extend(children.get(pk, []))
-    return ids
+        seen.add(row.pk)
+        found.append(row)
+        stack.extend(reversed(children.get(row.pk, [])))
+    section._active_descendants = found
+    return found
+
+
+def section_descendant_ids(*, section: Section) -> list[int]:
+    """`section` and all its active descendants' ids."""
+    return [row.pk for row in section_descendants(section=section)]
 
 
 def tag_get(*, slug: str) -> Tag | None:
@@ -671,12 +698,50 @@ def post_archive_months() -> list[datetime]:
     return list(Post.objects.filter(live_q()).dates("published_at", "month", order="DESC"))
 
 
+@dataclass
+class ArchiveMonth:
+    """One month of the archive page: its first day, and its live posts, newest first."""
+
+    month: date
+    posts: list[Post]
+
+    @property
+    def count(self) -> int:
+        return len(self.posts)
+
+
+@dataclass
+class ArchiveYear:
+    year: int
+    months: list[ArchiveMonth]
+
+    @property
+    def count(self) -> int:
+        return sum(m.count for m in self.months)
+
+
+def post_archive_tree() -> list[ArchiveYear]:
+    """Every live post's title, link and date, grouped by year and month (newest first): one query."""
+    posts = Post.objects.filter(live_q()).only(*LINK_POST_FIELDS).order_by("-published_at", "-id")
+    years: list[ArchiveYear] = []
+    for post in posts:
+        published = timezone.localtime(post.published_at)
+        if not years or years[-1].year != published.year:
+            years.append(ArchiveYear(year=published.year, months=[]))
+        months = years[-1].months
+        if not months or months[-1].month.month != published.month:
+            months.append(ArchiveMonth(month=published.date().replace(day=1), posts=[]))
+        months[-1].posts.append(post)
+    return years
+
+
 def section_get_about() -> Section | None:
     return Section.objects.filter(is_active=True, type=Section.Type.ABOUT).order_by("order", "id").first()
 
 
-def section_list_children(*, section: Section) -> QuerySet[Section]:
-    return Section.objects.filter(is_active=True, parent=section).order_by("order", "id")
+def section_list_children(*, section: Section) -> list[Section]:
+    """Its active children, by ("order", id): from `section_descendants` (no query of its own)."""
+    return [row for row in section_descendants(section=section) if row.parent_id == section.pk]
 
 
 def post_list_for_sitemap() -> QuerySet[Post]:
@@ -705,11 +770,12 @@ def post_list_cards(*, with_cover: bool = False, **filters: Any) -> QuerySet[Pos
 CARD_LOADERS: list[Callable[[list[Post]], None]] = []
 
 
-def post_cards_load(*, posts: Iterable[Post]) -> list[Post]:
-    """The posts of a list page with what their cards show: `card_tags` (by slug) and `section`.
+def post_cards_load(*, posts: Iterable[Post], sections: Iterable[Section] = ()) -> list[Post]:
+    """The posts of a list page with what their cards show: `card_tags` (by slug), `section`, and the
+    `CARD_LOADERS`' part (the views skip the posts whose card is cached, see `views._cards`).
 
     Two plain queries instead of Django's generic prefetch, which builds a related manager per post
-    and took a third of a list page's time.
+    and took a third of a list page's time; one when the page already holds the cards' `sections`.
     """
     posts = list(posts)
     if not posts:
@@ -718,8 +784,9 @@ def post_cards_load(*, posts: Iterable[Post]) -> list[Post]:
     tags = Tag.objects.filter(posts__in=list(tags_by_post)).annotate(card_post_id=F("posts__id"))
     for tag in tags.order_by("slug", "pk"):
         tags_by_post[tag.card_post_id].append(tag)
-    section_ids = {post.section_id for post in posts if post.section_id}
-    sections = Section.objects.in_bulk(section_ids) if section_ids else {}
+    known = {section.pk: section for section in sections}
+    missing = {post.section_id for post in posts if post.section_id and post.section_id not in known}
+    sections = {**known, **(Section.objects.in_bulk(missing) if missing else {})}
     for post in posts:
         post.card_tags = tags_by_post[post.pk]
         if post.section_id:

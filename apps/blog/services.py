@@ -68,6 +68,8 @@ CONTENT_FIELDS = (
     "cover_id",
     "is_featured",
     "is_premium",
+    "price",
+    "currency",
 )
 RECORDED_ONLY_FIELDS = ("status", "published_at", "author_id")
 # Fields a caller may set through post_create/post_update, plus "tags" and the move: "status" and
@@ -136,12 +138,14 @@ def _validate(post: Post) -> None:
 
 
 @transaction.atomic
-def post_create(*, by: Any, data: dict[str, Any]) -> Post:
+def post_create(*, by: Any, data: dict[str, Any], announce: bool = True) -> Post:
     """A new post (a draft unless `data["status"]` says otherwise), its tags and first revision.
 
     `data` holds model fields (`title_en`, `body_zh_hans`, `section`, `cover`, `author` (default: `by`),
     …), `tags` (Tag objects, ids or names) and optionally `status` (+ `published_at` for
     scheduled/published). Bad input raises ValidationError (per field where there is one).
+    `announce=False` (posts moved in from another site) skips the "published" signal and what hangs on
+    it (narration, machine translation); caches are still told through `content_changed`.
     """
     post = Post(author=_user_or_none(by))
     tags = _apply(post, data)
@@ -151,17 +155,17 @@ def post_create(*, by: Any, data: dict[str, Any]) -> Post:
         post.tags.set(tags)
     _record_revision(post=post, by=by, note=PostRevision.Note.CREATED)
     _translations_track(post=post, before={}, by=by)
-    if post.is_live:
+    if post.is_live and announce:
         _announce_published(post, by)
     return post
 
 
 @transaction.atomic
-def post_update(*, post: Post, by: Any, data: dict[str, Any], note: str = "") -> Post:
+def post_update(*, post: Post, by: Any, data: dict[str, Any], note: str = "", announce: bool = True) -> Post:
     """Change fields (and tags, and status/time through a legal move); records a revision.
 
     `post` is the stored post: the move is judged from its stored status and time. `note` labels the
-    revision: a `PostRevision.Note` code (default "edited").
+    revision: a `PostRevision.Note` code (default "edited"). `announce=False`: see `post_create`.
     """
     was_live, was_premium = post.is_live, post.is_premium
     was_live = post.is_live
@@ -173,7 +177,8 @@ def post_update(*, post: Post, by: Any, data: dict[str, Any], note: str = "") ->
         post.tags.set(tags)
     _record_revision(post=post, by=by, note=note or PostRevision.Note.EDITED)
     _translations_track(post=post, before=before, by=by)
-    _announce_status_change(post, by, was_live=was_live)
+    if announce:
+        _announce_status_change(post, by, was_live=was_live)
     if post.is_premium != was_premium:
         _narrations_follow_access(post)
     return post
@@ -1195,3 +1200,79 @@ def key_points_reject(*, key_points: KeyPoints, by: Any) -> KeyPoints:
     key_points.reviewed_by, key_points.reviewed_at = _user_or_none(by), timezone.now()
     key_points.save(update_fields=["state", "reviewed_by", "reviewed_at", "updated_at"])
     return key_points
+
+
+# --- Moving in from another site (the legacy importer writes through these) -----------------------
+
+
+def _save_fields(obj: Any, data: dict[str, Any], allowed: set[str]) -> Any:
+    unknown = set(data) - allowed
+    if unknown:
+        raise ValidationError({name: _("Unknown field.") for name in sorted(unknown)})
+    for name, value in data.items():
+        setattr(obj, name, value)
+    obj.full_clean(exclude=["slug"], validate_unique=False)
+    obj.save()
+    return obj
+
+
+SECTION_IMPORT_FIELDS = {
+    "parent", "type", "slug", "is_active", "order",
+    *(f"{name}_{lang_suffix(code)}" for name in ("name", "description", "seo_title", "seo_description")
+      for code in LANGUAGE_CODES),
+}  # fmt: skip
+TAG_IMPORT_FIELDS = {"slug", *(f"name_{lang_suffix(code)}" for code in LANGUAGE_CODES)}
+PROJECT_IMPORT_FIELDS = {
+    "slug", "type", "cover", "section", "is_published", "order", "price", "currency", "attachment",
+    "repository_url", "demo_url",
+    *(f"{name}_{lang_suffix(code)}" for name in ("title", "description", "body") for code in LANGUAGE_CODES),
+}  # fmt: skip
+
+
+@transaction.atomic
+def section_save(*, section: Section | None, data: dict[str, Any]) -> Section:
+    """Create or change a section from field values (a taken slug gets a suffix)."""
+    return _save_fields(section or Section(), data, SECTION_IMPORT_FIELDS)
+
+
+@transaction.atomic
+def tag_save(*, tag: Tag | None, data: dict[str, Any]) -> Tag:
+    """Create or change a tag from field values (`slug`, `name_en`, `name_zh_hans`)."""
+    return _save_fields(tag or Tag(), data, TAG_IMPORT_FIELDS)
+
+
+@transaction.atomic
+def project_save(*, project: Project | None, data: dict[str, Any]) -> Project:
+    """Create or change a project; an attachment must be a private asset (only buyers download it)."""
+    attachment = data.get("attachment")
+    if attachment is not None and attachment.visibility != Asset.Visibility.PRIVATE:
+        raise ValidationError({"attachment": _("The attachment must be a private file.")})
+    return _save_fields(project or Project(), data, PROJECT_IMPORT_FIELDS)
+
+
+@transaction.atomic
+def key_points_import(*, post: Post, language: str, points: list[str], source: str = "imported") -> KeyPoints:
+    """Key points written elsewhere (e.g. the old site's summaries), published as reviewed."""
+    points = _clean_points(points)
+    key_points = KeyPoints.objects.filter(post=post, language=language).first() or KeyPoints(
+        post=post, language=language
+    )
+    key_points.points = key_points.published_points = points
+    key_points.state = ReviewState.REVIEWED
+    key_points.source_language = post.source_language
+    key_points.provider = source
+    key_points.generated_at = key_points.generated_at or timezone.now()
+    key_points.reviewed_at = key_points.reviewed_at or timezone.now()
+    key_points.save()
+    return key_points
+
+
+def post_narration_import(*, post: Post, language: str, asset: Asset, provider: str = "imported") -> PostNarration:
+    """An existing recording as the post's narration in `language` (hash of today's text, so it is
+    not synthesized again until the text changes)."""
+    if asset.kind != Asset.Kind.AUDIO:
+        raise ValidationError({"asset": _("A narration must be an audio file.")})
+    asset.refresh_from_db(fields=["duration"])  # measured by the media processing, which may have run since
+    spoken = narration_text(post=post, language=language)
+    audio = type("Imported", (), {"duration": asset.duration or 0, "provider": provider, "voice": provider})
+    return _narration_store(post=post, language=language, asset=asset, spoken=spoken, audio=audio)

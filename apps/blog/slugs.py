@@ -2,11 +2,14 @@
 
 from django.db import models
 from django.utils.text import slugify
-from pypinyin import lazy_pinyin
 
 
 def slug_from_text(*texts: str | None, max_length: int = 80) -> str:
     """The first text that gives a non-empty ASCII slug; Chinese is transliterated with pypinyin."""
+    # Imported here: pypinyin's dictionaries take ~55 MiB, and only writes make slugs (reader workers
+    # never load them).
+    from pypinyin import lazy_pinyin
+
     for text in texts:
         if not text:
             continue

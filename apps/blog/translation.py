@@ -12,7 +12,7 @@ class SectionTranslationOptions(TranslationOptions):
 
 @register(Tag)
 class TagTranslationOptions(TranslationOptions):
-    fields = ("name",)
+    fields = ("name", "description")
 
 
 @register(Post)

@@ -19,8 +19,8 @@ from django.views.decorators.http import require_safe
 
 from apps.core.numbers import parse_whole_number
 
+from . import page_cache, selectors
 from . import search as search_text
-from . import selectors
 from .models import Post, Project, Section
 from .page_cache import cached_page
 from .rendering import render_markdown
@@ -43,6 +43,18 @@ def _paginate(request: HttpRequest, queryset: Any, per_page: int = PAGE_SIZE) ->
     return paginator.page(number)
 
 
+def _cards(posts: Any, sections: Any = ()) -> list[Post]:
+    """A list page's posts for `{% post_card %}`: each gets its cached card fragments (`card_html`,
+    see `page_cache.cards_read`), and only the others load what a card shows (`post_cards_load`)."""
+    posts = list(posts)
+    generation, cached = page_cache.cards_read(get_language(), [post.pk for post in posts])
+    for post in posts:
+        post.card_html = cached.get(post.pk)
+        post.card_generation = generation
+    selectors.post_cards_load(posts=[post for post in posts if post.card_html is None], sections=sections)
+    return posts
+
+
 def _cover_meta(asset: Any) -> dict[str, Any]:
     if asset is None or not asset.file:
         return {}
@@ -57,15 +69,15 @@ def _cover_meta(asset: Any) -> dict[str, Any]:
 @require_safe
 @cached_page
 def home(request: HttpRequest) -> HttpResponse:
-    latest = _paginate(request, selectors.post_list_cards())
+    latest = _paginate(request, selectors.post_list_cards(with_cover=True))
     if latest.number > 1:
         featured = []
-        latest.object_list = selectors.post_cards_load(posts=latest.object_list)
+        latest.object_list = _cards(latest.object_list)
     else:
         featured = list(selectors.post_list_cards(featured=True, with_cover=True)[:FEATURED_COUNT])
         featured_ids = {p.pk for p in featured}
         shown = [p for p in latest.object_list if p.pk not in featured_ids]
-        cards = selectors.post_cards_load(posts=[*featured, *shown])
+        cards = _cards([*featured, *shown])
         featured, latest.object_list = cards[: len(featured)], cards[len(featured) :]
     title = _("Page %(number)s") % {"number": latest.number} if latest.number > 1 else ""
     meta = PageMeta(
@@ -94,13 +106,23 @@ def _show_machine_drafts(post: Post, language: str) -> bool:
     return True
 
 
+def _post_links(post: Post) -> tuple[Post | None, Post | None, list[Post]]:
+    """The post's neighbours in its section and its related posts (what the page links to)."""
+    previous, following = selectors.post_prev_next(post=post)
+    return previous, following, selectors.post_list_related(post=post, links_only=True)
+
+
 def _post_page(request: HttpRequest, post: Post, *, preview: bool = False) -> HttpResponse:
     language = get_language()
     machine_translated = _show_machine_drafts(post, language)
     status = selectors.translation_status(post=post, language=language)
     can_read = preview or selectors.user_can_read_post(user=request.user, post=post)
-    previous, following = selectors.post_prev_next(post=post)
-    related = selectors.post_list_related(post=post, links_only=True)
+    # The same for every reader of the live post: kept per generation (page_cache.fragment).
+    previous, following, related = (
+        page_cache.fragment(f"post-links:{post.pk}", lambda: _post_links(post))
+        if post.is_live and not preview
+        else _post_links(post)
+    )
     url = reverse("blog:post", kwargs={"slug": post.slug})
     summary = selectors.post_summary_text(post=post, language=language)
     description = post_description(post, summary=summary)
@@ -139,6 +161,7 @@ def _post_page(request: HttpRequest, post: Post, *, preview: bool = False) -> Ht
         "following": following,
         "related": related,
         "author_name": author_name(post.author),
+        "share_url": absolute(url),
         "preview": preview,
         "not_live": not post.is_live,
         "crumbs": crumbs[:-1],
@@ -184,9 +207,11 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
     return _post_page(request, post, preview=True)
 
 
-def _listing(request: HttpRequest, template: str, posts: Any, meta: PageMeta, **context: Any) -> HttpResponse:
+def _listing(
+    request: HttpRequest, template: str, posts: Any, meta: PageMeta, sections: Any = (), **context: Any
+) -> HttpResponse:
     page = _paginate(request, posts)
-    page.object_list = selectors.post_cards_load(posts=page.object_list)
+    page.object_list = _cards(page.object_list, sections)
     if page.number > 1:
         meta.title = _("%(title)s, page %(number)s") % {"title": meta.title, "number": page.number}
     return render(request, template, {"meta": meta, "page": page, **context})
@@ -213,13 +238,18 @@ def section_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if section.type == Section.Type.BOARD:
         # The message board: its messages and form come from the community app's template tags.
         return render(request, "blog/section_board.html", {"meta": meta, "section": section, "crumbs": crumbs})
+    if section.type == Section.Type.FRIENDS:
+        # The friend links: listed by the community app's template tag.
+        return render(request, "blog/section_friends.html", {"meta": meta, "section": section, "crumbs": crumbs})
     return _listing(
         request,
         "blog/section_detail.html",
-        selectors.post_list_cards(section=section),
+        selectors.post_list_cards(section=section, with_cover=True),
         meta,
+        # The section's tree (one query) gives its children and every card's section.
+        sections=selectors.section_descendants(section=section),
         section=section,
-        children=list(selectors.section_list_children(section=section)),
+        children=selectors.section_list_children(section=section),
         crumbs=crumbs,
     )
 
@@ -236,25 +266,26 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
         description=_("Every post tagged “%(name)s”, newest first.") % {"name": tag.name},
         breadcrumbs=[(tag.name, url)],
     )
-    return _listing(request, "blog/tag_detail.html", selectors.post_list_cards(tag=tag), meta, tag=tag)
+    return _listing(request, "blog/tag_detail.html", selectors.post_list_cards(tag=tag, with_cover=True), meta, tag=tag)
 
 
 @require_safe
 @cached_page
 def archive(request: HttpRequest, year: int | None = None, month: int | None = None) -> HttpResponse:
-    months = selectors.post_archive_months()
     if year is None:
         meta = PageMeta(
             title=_("Archive"),
             description=_("Every post, month by month."),
             breadcrumbs=[(_("Archive"), reverse("blog:archive"))],
         )
-        return render(request, "blog/archive_index.html", {"meta": meta, "months": months})
+        years = selectors.post_archive_tree()
+        return render(request, "blog/archive_index.html", {"meta": meta, "years": years})
+    months = selectors.post_archive_months()
     # Only periods that have live posts exist: a year like 0, 10000 or 10**20 (which no date can hold)
     # and an empty month are 404s before any date is built from them.
     if not any(m.year == year and month in (None, m.month) for m in months):
         raise Http404(_("No posts were published in this period."))
-    posts = selectors.post_list_cards(year=year, month=month)
+    posts = selectors.post_list_cards(year=year, month=month, with_cover=True)
     if month is None:
         label = str(year)
         url = reverse("blog:archive-year", args=[year])

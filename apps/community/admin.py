@@ -5,6 +5,7 @@ bans, the blocklist and the moderation log. Every write goes through `services` 
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
@@ -18,7 +19,18 @@ from django.utils.translation import ngettext
 from apps.blog import selectors as blog_selectors
 
 from . import moderation, selectors, services
-from .models import Ban, BlockedTerm, Bookmark, Comment, Like, ModerationLog, ModerationQueue
+from .models import (
+    Ban,
+    BlockedTerm,
+    Bookmark,
+    Comment,
+    FriendLink,
+    Like,
+    ModerationLog,
+    ModerationQueue,
+    NewsletterIssue,
+    Subscriber,
+)
 
 _HEAVY_POST = tuple(f"post__{name}" for name in blog_selectors.HEAVY_POST_FIELDS)
 
@@ -316,3 +328,213 @@ class BookmarkAdmin(ReadOnlyAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Bookmark]:
         return super().get_queryset(request).defer(*_HEAVY_POST)
+
+
+# --- Friend links and the newsletter (reach) --------------------------------------------------------
+
+
+class FriendLinkAdminForm(forms.ModelForm):
+    url = forms.URLField(label=_("address"), max_length=300, assume_scheme="https")
+    logo_url = forms.URLField(label=_("logo address"), max_length=300, required=False, assume_scheme="https")
+
+    class Meta:
+        model = FriendLink
+        fields = (
+            "name",
+            "url",
+            "logo_url",
+            "logo",
+            "description_en",
+            "description_zh_hans",
+            "is_featured",
+            "position",
+            "status",
+        )
+
+
+@admin.register(FriendLink)
+class FriendLinkAdmin(admin.ModelAdmin):
+    form = FriendLinkAdminForm
+    list_display = ("name", "url", "status", "is_featured", "position", "health", "checked_at")
+    list_filter = ("status", "is_featured", "health")
+    list_editable = ("is_featured", "position")
+    search_fields = ("name", "url", "description_en", "description_zh_hans")
+    list_select_related = ("applicant",)
+    raw_id_fields = ("logo",)
+    readonly_fields = ("applicant", "reviewed_at", "health", "checked_at", "check_note", "dead_since", "created_at")
+    actions = ("approve", "remove", "check_now")
+
+    def save_model(self, request: HttpRequest, obj: FriendLink, form: forms.ModelForm, change: bool) -> None:
+        status = form.cleaned_data["status"]
+        if change:
+            stored = FriendLink.objects.get(pk=obj.pk)
+            obj.status = stored.status
+        else:
+            obj.applicant = None
+            obj.status = FriendLink.Status.PENDING
+        services.friend_link_save(link=obj, by=request.user)
+        services.friend_link_set_status(link=obj, status=status, by=request.user, note="admin")
+
+    def _moderate(self, request: HttpRequest, queryset: QuerySet[FriendLink], action: str) -> None:
+        pks = list(queryset.values_list("pk", flat=True))
+        changed = services.friend_link_moderate_many(pks=pks, action=action, by=request.user)
+        text = ngettext("%(n)d friend link changed.", "%(n)d friend links changed.", len(changed))
+        self.message_user(request, text % {"n": len(changed)})
+
+    @admin.action(description=_("Approve"), permissions=["change"])
+    def approve(self, request: HttpRequest, queryset: QuerySet[FriendLink]) -> None:
+        self._moderate(request, queryset, "approve")
+
+    @admin.action(description=_("Remove"), permissions=["change"])
+    def remove(self, request: HttpRequest, queryset: QuerySet[FriendLink]) -> None:
+        self._moderate(request, queryset, "remove")
+
+    @admin.action(description=_("Check the links now"), permissions=["change"])
+    def check_now(self, request: HttpRequest, queryset: QuerySet[FriendLink]) -> None:
+        dead = 0
+        for pk in queryset.filter(status=FriendLink.Status.APPROVED).values_list("pk", flat=True)[:50]:
+            link = services.friend_link_check(link_id=pk)
+            dead += link is not None and link.health == FriendLink.Health.DEAD
+        self.message_user(request, _("Checked. Unreachable: %(n)d.") % {"n": dead})
+
+
+class EditorsSeeEmails:
+    """Only editors see subscribers' addresses (other staff get the "hidden" column instead)."""
+
+    def _sees_emails(self, request: HttpRequest) -> bool:
+        return blog_selectors.user_is_editor(request.user)
+
+
+_SUBSCRIBER_COLUMNS = ("language", "status", "confirmed_at", "emails_sent", "last_sent_at", "created_at")
+_SUBSCRIBER_FIELDS = (
+    "language",
+    "status",
+    "confirmed_at",
+    "unsubscribed_at",
+    "confirmation_sent_at",
+    "emails_sent",
+    "last_sent_at",
+    "created_at",
+)
+
+
+@admin.register(Subscriber)
+class SubscriberAdmin(EditorsSeeEmails, admin.ModelAdmin):
+    list_filter = ("status", "language", ("confirmed_at", admin.DateFieldListFilter))
+    date_hierarchy = "created_at"
+    actions = ("export_csv",)
+    list_display = ("hidden_email", *_SUBSCRIBER_COLUMNS)
+
+    def _email_field(self, request: HttpRequest) -> str:
+        return "email" if self._sees_emails(request) else "hidden_email"
+
+    def get_list_display(self, request: HttpRequest) -> tuple[str, ...]:
+        return (self._email_field(request), *_SUBSCRIBER_COLUMNS)
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return (self._email_field(request), *_SUBSCRIBER_FIELDS)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return self.get_fields(request, obj)
+
+    def get_search_fields(self, request: HttpRequest) -> tuple[str, ...]:
+        return ("email",) if self._sees_emails(request) else ()
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # people subscribe themselves (and confirm by e-mail)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=_("e-mail"))
+    def hidden_email(self, obj: Subscriber) -> str:
+        return _("(hidden)")
+
+    @admin.action(description=_("Export the selected subscribers as CSV"), permissions=["view"])
+    def export_csv(self, request: HttpRequest, queryset: QuerySet[Subscriber]) -> HttpResponse:
+        import csv
+
+        if not self._sees_emails(request):
+            raise PermissionDenied
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="subscribers.csv"'
+        response["Cache-Control"] = "no-store"
+        writer = csv.writer(response)
+        writer.writerow(["email", "language", "status", "confirmed_at", "emails_sent", "created_at"])
+        for sub in queryset.order_by("pk").iterator():
+            email = sub.email if not sub.email.startswith(("=", "+", "-", "@")) else "'" + sub.email
+            confirmed = sub.confirmed_at.isoformat() if sub.confirmed_at else ""
+            writer.writerow([email, sub.language, sub.status, confirmed, sub.emails_sent, sub.created_at.isoformat()])
+        return response
+
+
+class NewsletterToolForm(forms.Form):
+    post = forms.CharField(label=_("Post (its slug)"), max_length=200)
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+
+
+@admin.register(NewsletterIssue)
+class NewsletterIssueAdmin(admin.ModelAdmin):
+    """The sending log (one row per post and language) and the editors' tools: send a test to
+    yourself first, or keep a post out of the newsletter before publishing it."""
+
+    list_display = ("post", "language", "status", "recipients", "delivered", "created_at", "finished_at")
+    list_filter = ("status", "language")
+    list_select_related = ("post",)
+    readonly_fields = ("post", "language", "status", "note", "recipients", "created_at", "finished_at")
+    change_list_template = "admin/community/newsletter_changelist.html"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[NewsletterIssue]:
+        from django.db.models import Count, Q
+
+        return (
+            super()
+            .get_queryset(request)
+            .defer(*_HEAVY_POST)
+            .annotate(delivered_count=Count("deliveries", filter=Q(deliveries__sent_at__isnull=False)))
+        )
+
+    @admin.display(description=_("delivered"))
+    def delivered(self, obj: NewsletterIssue) -> int:
+        return getattr(obj, "delivered_count", 0)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_urls(self) -> list[Any]:
+        view = self.admin_site.admin_view
+        return [path("tools/", view(self.tools_view), name="community_newsletter_tools"), *super().get_urls()]
+
+    def tools_view(self, request: HttpRequest) -> HttpResponse:
+        from apps.blog.models import Post
+
+        if not blog_selectors.user_is_editor(request.user):
+            raise PermissionDenied
+        form = NewsletterToolForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            post = Post.objects.filter(slug=form.cleaned_data["post"].strip()).first()
+            language = form.cleaned_data["language"]
+            if post is None:
+                form.add_error("post", _("No post has this slug."))
+            elif "skip" in request.POST:
+                issue = services.newsletter_skip(post=post, language=language, by=request.user)
+                if issue.status == NewsletterIssue.Status.SKIPPED:
+                    self.message_user(request, _("This post will not be sent in this language."))
+                else:
+                    self.message_user(request, _("Too late: this post was already sent."), messages.WARNING)
+                return HttpResponseRedirect(reverse("admin:community_newsletterissue_changelist"))
+            else:
+                to = services.newsletter_send_test(post=post, language=language, by=request.user)
+                self.message_user(request, _("A test was sent to %(email)s.") % {"email": to})
+                return HttpResponseRedirect(request.path)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Newsletter: test or skip a post"),
+            "form": form,
+            "auto_send": settings.NEWSLETTER_AUTO_SEND,
+        }
+        return TemplateResponse(request, "admin/community/newsletter_tools.html", context)

@@ -19,3 +19,4 @@ class CommunityConfig(AppConfig):
             blog_selectors.CARD_LOADERS.append(selectors.load_card_comment_counts)
         # The moderation queue's sources (friend-link applications register here too).
         moderation.register(moderation.CommentSource())
+        moderation.register(moderation.FriendLinkSource())

@@ -114,3 +114,22 @@ class NotificationPreferenceForm(forms.ModelForm):
     class Meta:
         model = NotificationPreference
         fields = ("email_on_reply", "email_on_post_comment")
+
+
+class FriendLinkApplyForm(forms.Form):
+    """A friend-link application (the service checks the rest: https logo, one description at least)."""
+
+    name = forms.CharField(label=_("Site name"), max_length=80)
+    url = forms.URLField(label=_("Address"), max_length=300, assume_scheme="https")
+    logo_url = forms.URLField(
+        label=_("Logo address"), max_length=300, required=False, assume_scheme="https", help_text=_("https:// only.")
+    )
+    logo = forms.ImageField(label=_("Or upload a logo"), required=False)
+    description_en = forms.CharField(label=_("Description (English)"), max_length=300, required=False)
+    description_zh_hans = forms.CharField(label=_("Description (Chinese)"), max_length=300, required=False)
+
+
+class SubscribeForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail"), max_length=254)
+    language = forms.ChoiceField(choices=settings.LANGUAGES, required=False)
+    website = forms.CharField(required=False)  # the honeypot: people leave it empty

@@ -363,3 +363,160 @@ class ModerationQueue(Comment):
 
 
 # --- end of talk's models -----------------------------------------------------------------------
+
+
+# --- Friend links and newsletter subscribers (helper `reach`) -------------------------------------
+
+
+class FriendLink(TimeStampedModel):
+    """A link to another blog on the friends page: applied for by a signed-in user, public once an
+    editor approves it. The weekly checker marks links that stopped answering as dead (never removes)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        APPROVED = "approved", _("Approved")
+        REMOVED = "removed", _("Removed")
+
+    class Health(models.TextChoices):
+        UNKNOWN = "unknown", _("Not checked yet")
+        ALIVE = "alive", _("Reachable")
+        DEAD = "dead", _("Unreachable")
+
+    name = models.CharField(_("site name"), max_length=80)
+    url = models.URLField(_("address"), max_length=300)
+    logo_url = models.URLField(_("logo address"), max_length=300, blank=True)
+    logo = models.ForeignKey(
+        "media.Asset", verbose_name=_("logo"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    description_en = models.CharField(_("description (English)"), max_length=300, blank=True)
+    description_zh_hans = models.CharField(_("description (Chinese)"), max_length=300, blank=True)
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("applicant"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="friend_links",
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    is_featured = models.BooleanField(_("featured"), default=False, help_text=_("Listed first."))
+    position = models.PositiveSmallIntegerField(_("position"), default=0, help_text=_("Smaller comes first."))
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    health = models.CharField(_("link check"), max_length=10, choices=Health.choices, default=Health.UNKNOWN)
+    checked_at = models.DateTimeField(_("last checked"), null=True, blank=True)
+    check_note = models.CharField(_("check result"), max_length=200, blank=True)
+    dead_since = models.DateTimeField(_("unreachable since"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("friend link")
+        verbose_name_plural = _("friend links")
+        ordering = ("-is_featured", "position", "name", "id")
+        indexes = [models.Index(fields=["status", "is_featured", "position"], name="community_friend_list_idx")]
+
+    def __str__(self) -> str:
+        return self.name or self.url
+
+    def description_for(self, language: str) -> str:
+        """The description in `language`, else the other one."""
+        first, second = (
+            (self.description_zh_hans, self.description_en)
+            if language.startswith("zh")
+            else (self.description_en, self.description_zh_hans)
+        )
+        return first or second
+
+    @property
+    def logo_src(self) -> str:
+        """The uploaded logo (a public image) or the logo address, or ""."""
+        if self.logo_id is not None and self.logo is not None and self.logo.visibility == "public" and self.logo.file:
+            return self.logo.file.url
+        return self.logo_url
+
+    def clean(self) -> None:
+        super().clean()
+        if self.url and not self.url.lower().startswith(("http://", "https://")):
+            raise ValidationError({"url": _("Enter an http:// or https:// address.")}, code="invalid")
+        if self.logo_url and not self.logo_url.lower().startswith("https://"):
+            raise ValidationError({"logo_url": _("A logo address must start with https://.")}, code="invalid")
+        if not (self.description_en or "").strip() and not (self.description_zh_hans or "").strip():
+            raise ValidationError({"description_en": _("Describe the site in at least one language.")}, code="required")
+
+
+class Subscriber(TimeStampedModel):
+    """A newsletter subscriber: an address and the language of its e-mails. Active only once the
+    confirmation link was followed by a POST (`confirmed_at`)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for confirmation")
+        ACTIVE = "active", _("Active")
+        UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
+
+    email = models.EmailField(_("e-mail"), max_length=254, unique=True)
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, default="en")
+    status = models.CharField(_("status"), max_length=14, choices=Status.choices, default=Status.PENDING)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(_("unsubscribed at"), null=True, blank=True)
+    confirmation_sent_at = models.DateTimeField(_("confirmation sent at"), null=True, blank=True)
+    emails_sent = models.PositiveIntegerField(_("newsletters sent"), default=0)
+    last_sent_at = models.DateTimeField(_("last newsletter"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("subscriber")
+        verbose_name_plural = _("subscribers")
+        ordering = ("-created_at", "-id")
+        indexes = [models.Index(fields=["status", "language"], name="community_subscriber_send_idx")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} ({self.language}, {self.status})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+
+class NewsletterIssue(models.Model):
+    """The sending log: one row per post and language, ever (the unique constraint is what makes a
+    task that runs twice, or a post published twice, send once). A row made by an editor with status
+    "skipped" before publishing keeps that post out of the newsletter."""
+
+    class Status(models.TextChoices):
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        SKIPPED = "skipped", _("Not sent")
+
+    post = models.ForeignKey("blog.Post", verbose_name=_("post"), on_delete=models.CASCADE, related_name="+")
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SENDING)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    recipients = models.PositiveIntegerField(_("recipients"), default=0)
+    created_at = models.DateTimeField(_("started"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("newsletter sending")
+        verbose_name_plural = _("newsletter sendings")
+        ordering = ("-created_at", "-id")
+        constraints = [
+            models.UniqueConstraint(fields=("post", "language"), name="community_newsletter_once_per_language")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.post_id} [{self.language}] {self.status}"
+
+
+class NewsletterDelivery(models.Model):
+    """One newsletter e-mail to one subscriber: claimed before sending, so a resumed task skips it."""
+
+    issue = models.ForeignKey(NewsletterIssue, on_delete=models.CASCADE, related_name="deliveries")
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("newsletter delivery")
+        verbose_name_plural = _("newsletter deliveries")
+        constraints = [
+            models.UniqueConstraint(fields=("issue", "subscriber"), name="community_newsletter_delivery_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issue_id} → {self.subscriber_id}"

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from . import selectors, services
-from .models import Ban, Comment
+from .models import Ban, Comment, FriendLink
 from .rendering import plain_excerpt
 
 ACTIONS = {
@@ -137,6 +137,53 @@ class CommentSource:
         return bans
 
 
+class FriendLinkSource:
+    """Friend-link applications: approve (the link goes public) or remove; "ban" bans the applicant's
+    account (from commenting and applying) and removes the application. The service logs each change."""
+
+    key = "friend_link"
+    label = _("Friend-link applications")
+    actions = ("approve", "remove")
+    logs_itself = True
+
+    def item(self, link: FriendLink) -> QueueItem:
+        user = link.applicant
+        description = " / ".join(d for d in (link.description_en, link.description_zh_hans) if d)
+        return QueueItem(
+            source=self.key,
+            pk=link.pk,
+            kind=str(_("Friend link")),
+            where=link.url,
+            where_url=link.url,
+            text=f"{link.name}: {description}"[:500],
+            author=user.public_name if user is not None else "—",
+            author_key=f"user:{user.pk}" if user is not None else "",
+            email=user.email if user is not None else "",
+            created_at=link.created_at,
+            admin_url=reverse("admin:community_friendlink_change", args=[link.pk]),
+            user_id=link.applicant_id,
+        )
+
+    def waiting(self, *, status: str = "pending") -> list[QueueItem]:
+        if status != "pending":
+            return []  # friend links have no spam
+        return [self.item(link) for link in selectors.friend_link_list_pending()[:500]]
+
+    def apply(self, *, action: str, pks: list[int], by: Any) -> list[tuple[int, str]]:
+        changed = services.friend_link_moderate_many(pks=pks, action=action, by=by)
+        return [(link.pk, str(link)) for link in changed]
+
+    def ban(self, *, pks: list[int], by: Any, domain: bool) -> list[Ban]:
+        bans = []
+        for link in FriendLink.objects.filter(pk__in=pks, applicant__isnull=False).select_related("applicant"):
+            if domain:
+                value = selectors.email_domain(link.applicant.email)
+                bans.append(services.ban_create(by=by, kind=Ban.Kind.DOMAIN, value=value, reason="friend link"))
+            else:
+                bans.append(services.ban_create(by=by, kind=Ban.Kind.USER, user=link.applicant, reason="friend link"))
+        return bans
+
+
 @dataclass(frozen=True)
 class Outcome:
     changed: int
@@ -185,7 +232,7 @@ def moderation_apply(*, action: str, selection: dict[str, list[int]], by: Any) -
 
 def _log_foreign(*, source: ModerationSource, action: str, done: list[tuple[int, str]], by: Any) -> None:
     """Comments log themselves (their service does, whoever calls it); log other sources' changes here."""
-    if source.key == CommentSource.key:
+    if source.key == CommentSource.key or getattr(source, "logs_itself", False):
         return
     for pk, label in done:
         services.moderation_log_record(by=by, action=action, source=source.key, object_id=pk, object_repr=label)

@@ -19,7 +19,18 @@ from django.utils.translation import gettext as _
 from apps.blog import selectors as blog_selectors
 from apps.blog.models import Post, Section
 
-from .models import Ban, BlockedTerm, Bookmark, Comment, Like, ModerationLog, NotificationPreference
+from .models import (
+    Ban,
+    BlockedTerm,
+    Bookmark,
+    Comment,
+    FriendLink,
+    Like,
+    ModerationLog,
+    NewsletterIssue,
+    NotificationPreference,
+    Subscriber,
+)
 
 BOARD_PAGE_SIZE = 20
 
@@ -487,3 +498,58 @@ def post_for_bookmark(*, slug: str, user: Any) -> Post | None:
         .prefetch_related(None)
         .first()
     )
+
+
+# --- Friend links and the newsletter (reach) --------------------------------------------------------
+
+
+def friend_link_list_public() -> QuerySet[FriendLink]:
+    """Approved friend links: featured first, then by position and name (dead ones stay, marked)."""
+    return FriendLink.objects.filter(status=FriendLink.Status.APPROVED).select_related("logo")
+
+
+def friend_link_list_pending() -> QuerySet[FriendLink]:
+    return (
+        FriendLink.objects.filter(status=FriendLink.Status.PENDING)
+        .select_related("applicant", "logo")
+        .order_by("created_at", "id")
+    )
+
+
+def friend_link_list_own(*, user: Any) -> QuerySet[FriendLink]:
+    if not _signed_in(user):
+        return FriendLink.objects.none()
+    return FriendLink.objects.filter(applicant=user).select_related("logo").order_by("-created_at", "-id")
+
+
+def editor_emails() -> list[tuple[str, str]]:
+    """(address, preferred language) of every active editor: superusers and whoever may change posts
+    (the Editors group), for e-mails about things waiting for them."""
+    from django.contrib.auth import get_user_model
+
+    perm = Q(codename="change_post", content_type__app_label="blog")
+    from django.contrib.auth.models import Permission
+
+    perm_ids = list(Permission.objects.filter(perm).values_list("pk", flat=True))
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(is_superuser=True) | Q(groups__permissions__in=perm_ids) | Q(user_permissions__in=perm_ids))
+        .exclude(email="")
+        .distinct()
+        .order_by("pk")
+    )
+    return [(u.email, u.preferred_language) for u in users]
+
+
+def subscriber_list() -> QuerySet[Subscriber]:
+    """Every subscriber, newest first (editors only: the admin and the API check)."""
+    return Subscriber.objects.order_by("-created_at", "-id")
+
+
+def subscriber_list_for_sending(*, language: str) -> QuerySet[Subscriber]:
+    return Subscriber.objects.filter(status=Subscriber.Status.ACTIVE, language=language).order_by("pk")
+
+
+def newsletter_issue_get(*, post_id: int, language: str) -> NewsletterIssue | None:
+    return NewsletterIssue.objects.filter(post_id=post_id, language=language).first()

@@ -12,7 +12,9 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone, translation
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from apps.blog import selectors as blog_selectors
@@ -30,9 +32,13 @@ from .models import (
     Bookmark,
     Comment,
     CommentNotification,
+    FriendLink,
     Like,
     ModerationLog,
+    NewsletterDelivery,
+    NewsletterIssue,
     NotificationPreference,
+    Subscriber,
 )
 from .rendering import count_links, plain_excerpt, render_comment
 
@@ -229,9 +235,12 @@ def _check_author(*, comment: Comment, by: Any) -> None:
         )
 
 
-def comment_edit(*, comment: Comment, by: Any, body: str) -> Comment:
-    """The author changes their text within COMMUNITY_EDIT_MINUTES; the spam rules run again."""
+def comment_edit(*, comment: Comment, by: Any, body: str | None = None) -> Comment:
+    """The author changes their text within COMMUNITY_EDIT_MINUTES; the spam rules run again. Without a
+    `body` (an API PATCH that changes nothing) nothing is saved, but the same rules refuse a non-author."""
     _check_author(comment=comment, by=by)
+    if body is None:
+        return comment
     _check_text(body=body)
     was_public = comment.status == Comment.Status.APPROVED
     blocked = selectors.blocklist_match(texts=[body], email=by.email)
@@ -623,3 +632,579 @@ def comment_notify(*, comment_id: int) -> int:
             row.save(update_fields=["status", "sent_at"])
             sent += 1
     return sent
+
+
+# --- Moving in from another site (the legacy importer) --------------------------------------------
+
+
+def comment_import(
+    *,
+    comment: Comment | None,
+    target: Target,
+    user: Any,
+    body: str,
+    parent: Comment | None,
+    created_at: Any,
+    deleted: bool,
+    language: str,
+) -> Comment:
+    """A comment (or board message) as it stood on another site: published, with its date, its place in
+    the thread (a reply deeper than MAX_DEPTH sits beside its parent, as here) and, when it was deleted,
+    its text erased. No spam check, no notification e-mail."""
+    if parent is not None and (parent.post_id, parent.board_id) != (
+        target.pk if isinstance(target, Post) else None,
+        target.pk if isinstance(target, Section) else None,
+    ):
+        parent = None  # a reply filed under another post in the old data: keep it, at the top
+    if parent is not None:
+        root = parent.root if parent.root_id else parent
+        placed, depth = (parent.parent, MAX_DEPTH) if parent.depth >= MAX_DEPTH else (parent, parent.depth + 1)
+    else:
+        placed, root, depth = None, None, 1
+    comment = comment or Comment()
+    comment.post = target if isinstance(target, Post) else None
+    comment.board = target if isinstance(target, Section) else None
+    comment.parent, comment.reply_to, comment.root, comment.depth = placed, parent, root, depth
+    comment.user = user
+    comment.body = "" if deleted else body
+    comment.body_html = "" if deleted else render_comment(body)
+    comment.status = Comment.Status.APPROVED
+    comment.language = language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+    comment.notify_replies = False
+    comment.deleted_at = (comment.deleted_at or created_at or timezone.now()) if deleted else None
+    comment.full_clean(exclude=["post", "board", "parent", "reply_to", "root", "user"])
+    with transaction.atomic():
+        comment.save()
+        if created_at is not None:
+            Comment.objects.filter(pk=comment.pk).update(created_at=created_at)
+            comment.created_at = created_at
+        _tell_readers(comment, comment.post_id)
+    return comment
+
+
+def bookmark_import(*, user: Any, post: Post, created_at: Any = None) -> Bookmark:
+    """A bookmark kept on another site, with its date (whatever the post's status today)."""
+    bookmark, created = Bookmark.objects.get_or_create(user=user, post=post)
+    if created and created_at is not None:
+        Bookmark.objects.filter(pk=bookmark.pk).update(created_at=created_at)
+    return bookmark
+
+
+# --- Friend links (reach) -------------------------------------------------------------------------
+
+
+def friend_link_rate_hit(*, user: Any) -> Hit:
+    """Friend-link applications per account (FRIEND_LINK_APPLY_RATE), pages and API alike."""
+    return ratelimit_check(
+        scope="community:friend-apply", subjects={"user": str(user.pk)}, rates={"user": settings.FRIEND_LINK_APPLY_RATE}
+    )
+
+
+def friend_link_apply(
+    *,
+    user: Any,
+    name: str,
+    url: str,
+    description_en: str = "",
+    description_zh_hans: str = "",
+    logo_url: str = "",
+    logo_file: Any = None,
+) -> FriendLink:
+    """A signed-in user applies for a friend link: hidden until an editor approves it in the moderation
+    queue; the editors are e-mailed. A logo is an https address or an uploaded image (media library)."""
+    from apps.media import services as media_services
+    from apps.media.models import Asset
+
+    if not _signed_in(user):
+        raise CommentingClosed(_("Sign in to apply for a friend link."))
+    if selectors.ban_find(user=user) is not None:
+        raise CommentingBanned(_("You can no longer apply here."))
+    link = FriendLink(
+        name=" ".join((name or "").split())[:80],
+        url=(url or "").strip(),
+        logo_url=(logo_url or "").strip(),
+        description_en=" ".join((description_en or "").split()),
+        description_zh_hans=" ".join((description_zh_hans or "").split()),
+        applicant=user,
+        status=FriendLink.Status.PENDING,
+    )
+    link.full_clean(exclude=["applicant", "logo"])
+    with transaction.atomic():
+        if logo_file is not None:
+            facts = media_services.asset_upload_validate(owner=user, uploaded_file=logo_file)
+            if facts.kind != Asset.Kind.IMAGE:
+                raise ValidationError({"logo": _("The logo must be an image.")}, code="invalid")
+            link.logo = media_services.asset_create(
+                owner=user, uploaded_file=logo_file, facts=facts, alt_text=link.name, title=link.name
+            )
+        link.save()
+        enqueue_on_commit("apps.community.tasks.friend_link_notify_editors_task", link.pk)
+    return link
+
+
+def friend_link_notify_editors(*, link_id: int) -> int:
+    """E-mail every editor that a friend link waits for approval (each in their language)."""
+    from django.core.mail import EmailMultiAlternatives
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+
+    link = FriendLink.objects.select_related("applicant").filter(pk=link_id, status=FriendLink.Status.PENDING).first()
+    if link is None:
+        return 0
+    sent = 0
+    queue_url = settings.SITE_URL + reverse("admin:community_moderationqueue_changelist")
+    for email, language in selectors.editor_emails():
+        language = language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        with translation.override(language):
+            context = {
+                "SITE_NAME": settings.SITE_NAME,
+                "link": link,
+                "description": link.description_for(language),
+                "applicant": link.applicant.public_name if link.applicant else "",
+                "queue_url": queue_url,
+            }
+            subject = " ".join(render_to_string("community/email/friend_link_applied_subject.txt", context).split())
+            text = render_to_string("community/email/friend_link_applied_body.txt", context)
+            html = render_to_string("community/email/friend_link_applied_body.html", context)
+        message = EmailMultiAlternatives(
+            subject, text, settings.DEFAULT_FROM_EMAIL, [email], headers={"Auto-Submitted": "auto-generated"}
+        )
+        message.attach_alternative(html, "text/html")
+        message.send()
+        sent += 1
+    return sent
+
+
+FRIEND_LINK_STATUSES = {"approve": FriendLink.Status.APPROVED, "remove": FriendLink.Status.REMOVED}
+
+
+def friend_link_set_status(*, link: FriendLink, status: str, by: Any, note: str = "") -> bool:
+    """An editor approves (the link goes public) or removes a friend link; logged. Whether it changed."""
+    if status not in FriendLink.Status.values:
+        raise ValidationError({"status": _("Unknown status “%(status)s”.") % {"status": status}}, code="invalid")
+    if link.status == status:
+        return False
+    old = link.status
+    link.status = status
+    link.reviewed_at = timezone.now()
+    with transaction.atomic():
+        link.save(update_fields=["status", "reviewed_at", "updated_at"])
+        moderation_log_record(
+            by=by,
+            action=status,
+            source="friend_link",
+            object_id=link.pk,
+            object_repr=str(link),
+            note=note or f"{old} → {status}",
+        )
+        if FriendLink.Status.APPROVED in (old, status):
+            _tell_readers(link, None)
+    return True
+
+
+def friend_link_moderate_many(*, pks: list[int], action: str, by: Any) -> list[FriendLink]:
+    status = FRIEND_LINK_STATUSES.get(action)
+    if status is None:
+        raise ValidationError({"action": _("Unknown action “%(action)s”.") % {"action": action}}, code="invalid")
+    changed = []
+    with transaction.atomic():
+        for link in FriendLink.objects.select_for_update().filter(pk__in=pks).order_by("pk"):
+            if friend_link_set_status(link=link, status=status, by=by):
+                changed.append(link)
+    return changed
+
+
+def friend_link_save(*, link: FriendLink, by: Any) -> FriendLink:
+    """An editor adds or changes a friend link in the admin (the status through `friend_link_set_status`)."""
+    link.full_clean()
+    with transaction.atomic():
+        link.save()
+        if link.status == FriendLink.Status.APPROVED:
+            _tell_readers(link, None)
+    return link
+
+
+def friend_link_check(*, link_id: int) -> FriendLink | None:
+    """Check one approved link; mark it alive or dead (a dead link stays listed, marked)."""
+    from .linkcheck import link_check
+
+    link = FriendLink.objects.filter(pk=link_id, status=FriendLink.Status.APPROVED).first()
+    if link is None:
+        return None
+    result = link_check(link.url)
+    now = timezone.now()
+    was = link.health
+    link.health = FriendLink.Health.ALIVE if result.alive else FriendLink.Health.DEAD
+    link.checked_at = now
+    link.check_note = result.note[:200]
+    if result.alive:
+        link.dead_since = None
+    elif link.dead_since is None:
+        link.dead_since = now
+    with transaction.atomic():
+        link.save(update_fields=["health", "checked_at", "check_note", "dead_since", "updated_at"])
+        if was != link.health:
+            _tell_readers(link, None)
+    return link
+
+
+def friend_links_check_all() -> dict[str, int]:
+    """The weekly check of every approved link; returns how many are alive and dead."""
+    counts = {"alive": 0, "dead": 0}
+    ids = list(FriendLink.objects.filter(status=FriendLink.Status.APPROVED).values_list("pk", flat=True))
+    for pk in ids:
+        link = friend_link_check(link_id=pk)
+        if link is not None:
+            counts[link.health] = counts.get(link.health, 0) + 1
+    return counts
+
+
+# --- Newsletter subscribers (reach) ---------------------------------------------------------------
+
+NEWSLETTER_CONFIRM_SALT = "community.newsletter-confirm"
+NEWSLETTER_UNSUBSCRIBE_SALT = "community.newsletter-unsubscribe"
+
+
+def _language(code: str | None) -> str:
+    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def _address_digest(email: str) -> str:
+    """A keyed digest of the address: a token names the row and proves the address without showing it
+    (signed tokens are readable base64, and links end up in logs)."""
+    from django.utils.crypto import salted_hmac
+
+    return salted_hmac("community.newsletter-address", email.lower()).hexdigest()[:20]
+
+
+def subscriber_confirm_token(*, subscriber: Subscriber) -> str:
+    """Signed, good for NEWSLETTER_CONFIRM_DAYS; names the row and (by digest) its address."""
+    return signing.dumps({"s": subscriber.pk, "h": _address_digest(subscriber.email)}, salt=NEWSLETTER_CONFIRM_SALT)
+
+
+def subscriber_unsubscribe_token(*, subscriber: Subscriber) -> str:
+    """Signed, never expires: the only way to unsubscribe without signing in (never just an address)."""
+    data = {"s": subscriber.pk, "h": _address_digest(subscriber.email)}
+    return signing.dumps(data, salt=NEWSLETTER_UNSUBSCRIBE_SALT)
+
+
+def _subscriber_from(token: str, *, salt: str, max_age: int | None) -> Subscriber | None:
+    if not isinstance(token, str) or len(token) > 500:
+        return None
+    try:
+        data = signing.loads(token, salt=salt, max_age=max_age)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("s"), int) or not isinstance(data.get("h"), str):
+        return None
+    subscriber = Subscriber.objects.filter(pk=data["s"]).first()
+    if subscriber is None or not constant_time_compare(_address_digest(subscriber.email), data["h"]):
+        return None
+    return subscriber
+
+
+def subscriber_from_confirm_token(*, token: str) -> Subscriber | None:
+    max_age = settings.NEWSLETTER_CONFIRM_DAYS * 24 * 3600
+    return _subscriber_from(token, salt=NEWSLETTER_CONFIRM_SALT, max_age=max_age)
+
+
+def subscriber_from_unsubscribe_token(*, token: str) -> Subscriber | None:
+    return _subscriber_from(token, salt=NEWSLETTER_UNSUBSCRIBE_SALT, max_age=None)
+
+
+def subscribe_rate_hit(*, ip: str) -> Hit:
+    """Subscribe attempts per client IP (NEWSLETTER_SUBSCRIBE_RATE_IP), pages and API alike."""
+    return ratelimit_check(
+        scope="community:subscribe", subjects={"ip": ip or ""}, rates={"ip": settings.NEWSLETTER_SUBSCRIBE_RATE_IP}
+    )
+
+
+def subscriber_subscribe(*, email: str, language: str) -> None:
+    """Ask for the newsletter: a confirmation e-mail goes to the address (at most
+    NEWSLETTER_SUBSCRIBE_RATE_EMAIL of them). Enumeration-safe: returns nothing and behaves the same
+    whether the address is new, waiting, unsubscribed or already active (an active one gets no mail
+    and keeps its language)."""
+    from django.core.validators import validate_email
+
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise ValidationError({"email": _("Enter a valid e-mail address.")}, code="invalid") from exc
+    language = _language(language)
+    with transaction.atomic():
+        subscriber, created = Subscriber.objects.select_for_update().get_or_create(
+            email=email, defaults={"language": language}
+        )
+        if subscriber.status == Subscriber.Status.ACTIVE:
+            return
+        if not created:
+            subscriber.language = language
+            subscriber.status = Subscriber.Status.PENDING
+            subscriber.save(update_fields=["language", "status", "updated_at"])
+    hit = ratelimit_check(
+        scope="community:subscribe-mail",
+        subjects={"email": email},
+        rates={"email": settings.NEWSLETTER_SUBSCRIBE_RATE_EMAIL},
+    )
+    if hit.allowed:
+        enqueue_on_commit("apps.community.tasks.subscriber_confirmation_send_task", subscriber.pk)
+
+
+def _newsletter_urls(subscriber: Subscriber | None, language: str) -> tuple[str, str]:
+    """(unsubscribe page, one-click POST target): the same signed address serves both."""
+    token = subscriber_unsubscribe_token(subscriber=subscriber) if subscriber is not None else "test"
+    url = f"{settings.SITE_URL}/{language}/newsletter/unsubscribe/{token}/"
+    return url, url
+
+
+def _mail(*, to: str, template: str, context: dict[str, Any], unsubscribe_url: str, language: str) -> Any:
+    """A newsletter e-mail (text + HTML) with the RFC 8058 one-click unsubscribe headers."""
+    from django.core.mail import EmailMultiAlternatives
+    from django.template.loader import render_to_string
+
+    context = {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL, **context}
+    context["unsubscribe_url"] = unsubscribe_url
+    with translation.override(language):
+        subject = " ".join(render_to_string(f"community/email/{template}_subject.txt", context).split())
+        text = render_to_string(f"community/email/{template}_body.txt", context)
+        html = render_to_string(f"community/email/{template}_body.html", context)
+    message = EmailMultiAlternatives(
+        subject,
+        text,
+        settings.DEFAULT_FROM_EMAIL,
+        [to],
+        headers={
+            # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" to this https address.
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Auto-Submitted": "auto-generated",
+        },
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def subscriber_confirmation_send(*, subscriber_id: int) -> bool:
+    """E-mail the confirmation link to a waiting subscriber (nothing for an active one)."""
+    subscriber = Subscriber.objects.filter(pk=subscriber_id, status=Subscriber.Status.PENDING).first()
+    if subscriber is None:
+        return False
+    language = _language(subscriber.language)
+    token = subscriber_confirm_token(subscriber=subscriber)
+    unsubscribe_url, _post = _newsletter_urls(subscriber, language)
+    message = _mail(
+        to=subscriber.email,
+        template="newsletter_confirm",
+        context={
+            "confirm_url": f"{settings.SITE_URL}/{language}/newsletter/confirm/{token}/",
+            "days": settings.NEWSLETTER_CONFIRM_DAYS,
+        },
+        unsubscribe_url=unsubscribe_url,
+        language=language,
+    )
+    message.send()
+    Subscriber.objects.filter(pk=subscriber.pk).update(confirmation_sent_at=timezone.now())
+    return True
+
+
+def subscriber_confirm(*, token: str) -> Subscriber | None:
+    """The confirmation page's button (a POST; following the link never confirms): the subscription is
+    active from now. None for a bad or expired token. Idempotent."""
+    subscriber = subscriber_from_confirm_token(token=token)
+    if subscriber is None:
+        return None
+    if subscriber.status != Subscriber.Status.ACTIVE:
+        subscriber.status = Subscriber.Status.ACTIVE
+        subscriber.confirmed_at = timezone.now()
+        subscriber.unsubscribed_at = None
+        subscriber.save(update_fields=["status", "confirmed_at", "unsubscribed_at", "updated_at"])
+    return subscriber
+
+
+def subscriber_unsubscribe(*, token: str) -> Subscriber | None:
+    """Unsubscribe by the signed token of an e-mail (the page's button or a mail client's one-click
+    POST). None for a bad token. Idempotent."""
+    subscriber = subscriber_from_unsubscribe_token(token=token)
+    if subscriber is None:
+        return None
+    if subscriber.status != Subscriber.Status.UNSUBSCRIBED:
+        subscriber.status = Subscriber.Status.UNSUBSCRIBED
+        subscriber.unsubscribed_at = timezone.now()
+        subscriber.save(update_fields=["status", "unsubscribed_at", "updated_at"])
+    return subscriber
+
+
+# --- Newsletter sending ---------------------------------------------------------------------------
+
+
+def newsletter_on_publish(*, post: Post) -> list[str]:
+    """A post went live: queue its newsletter in every language (unless NEWSLETTER_AUTO_SEND is off).
+    The task sends once per post and language, ever. Returns the languages queued."""
+    if not settings.NEWSLETTER_AUTO_SEND:
+        return []
+    languages = [code for code, _name in settings.LANGUAGES]
+    for language in languages:
+        enqueue_on_commit("apps.community.tasks.newsletter_send_task", post.pk, language)
+    return languages
+
+
+def _newsletter_context(*, post: Post, language: str) -> dict[str, Any]:
+    """Title, summary and link: never the body (premium posts say they are premium)."""
+    with translation.override(language):
+        title = post.title
+    return {
+        "post_title": title,
+        "summary": blog_selectors.post_summary_text(post=post, language=language),
+        "post_url": f"{settings.SITE_URL}/{language}/posts/{post.slug}/",
+        "is_premium": post.is_premium,
+    }
+
+
+def newsletter_message(*, post: Post, language: str, to: str, subscriber: Subscriber | None, test: bool = False) -> Any:
+    language = _language(language)
+    unsubscribe_url, _post = _newsletter_urls(subscriber, language)
+    context = {**_newsletter_context(post=post, language=language), "is_test": test}
+    return _mail(to=to, template="newsletter_post", context=context, unsubscribe_url=unsubscribe_url, language=language)
+
+
+def newsletter_send_test(*, post: Post, language: str, by: Any) -> str:
+    """An editor sees the e-mail first: sent to their own address only, logged nowhere else."""
+    if not blog_selectors.user_is_editor(by):
+        raise CommentingClosed(_("Only editors can send a test newsletter."))
+    newsletter_message(post=post, language=language, to=by.email, subscriber=None, test=True).send()
+    return by.email
+
+
+def newsletter_skip(*, post: Post, language: str, by: Any) -> NewsletterIssue:
+    """Keep this post (in this language) out of the newsletter: a "not sent" row, before it goes out."""
+    language = _language(language)
+    issue, created = NewsletterIssue.objects.get_or_create(
+        post=post,
+        language=language,
+        defaults={
+            "status": NewsletterIssue.Status.SKIPPED,
+            "note": _("Skipped by an editor"),
+            "finished_at": timezone.now(),
+        },
+    )
+    if created:
+        moderation_log_record(by=by, action="skip", source="newsletter", object_id=issue.pk, object_repr=str(issue))
+    return issue
+
+
+def _deliver(*, issue: NewsletterIssue, post: Post, subscriber: Subscriber, connection: Any) -> bool:
+    """Claim, send, record, in one transaction: a failed send leaves no claim (retried later); a
+    second task running at once waits on the unique row, then skips it."""
+    from smtplib import SMTPRecipientsRefused
+
+    try:
+        with transaction.atomic():
+            delivery = NewsletterDelivery.objects.create(issue=issue, subscriber=subscriber)
+            message = newsletter_message(post=post, language=issue.language, to=subscriber.email, subscriber=subscriber)
+            message.connection = connection
+            try:
+                message.send()
+            except SMTPRecipientsRefused:
+                return False  # the claim stays (unsent): this address is not tried again for this post
+            now = timezone.now()
+            NewsletterDelivery.objects.filter(pk=delivery.pk).update(sent_at=now)
+            Subscriber.objects.filter(pk=subscriber.pk).update(emails_sent=F("emails_sent") + 1, last_sent_at=now)
+    except IntegrityError:
+        return False
+    return True
+
+
+def newsletter_send(*, post_id: int, language: str) -> int:
+    """Send a published post to the confirmed subscribers of `language`, NEWSLETTER_BATCH_SIZE per
+    SMTP connection. Once per post and language: the `NewsletterIssue` row is unique, and each
+    subscriber's delivery row too, so a task that runs twice (or resumes after a failure) sends no
+    e-mail twice. Returns how many e-mails this call sent."""
+    from django.core.mail import get_connection
+
+    language = _language(language)
+    post = Post.objects.filter(pk=post_id).first()
+    if post is None or not post.is_live:
+        return 0
+    try:
+        with transaction.atomic():
+            issue, _created = NewsletterIssue.objects.get_or_create(post=post, language=language)
+    except IntegrityError:
+        issue = NewsletterIssue.objects.get(post=post, language=language)
+    if issue.status != NewsletterIssue.Status.SENDING:
+        return 0
+    sent = 0
+    size = max(1, settings.NEWSLETTER_BATCH_SIZE)
+    last_pk = 0
+    while True:
+        batch = list(
+            selectors.subscriber_list_for_sending(language=language)
+            .filter(pk__gt=last_pk)
+            .exclude(deliveries__issue=issue)[:size]
+        )
+        if not batch:
+            break
+        last_pk = batch[-1].pk
+        with get_connection() as connection:
+            for subscriber in batch:
+                sent += _deliver(issue=issue, post=post, subscriber=subscriber, connection=connection)
+    NewsletterIssue.objects.filter(pk=issue.pk, status=NewsletterIssue.Status.SENDING).update(
+        status=NewsletterIssue.Status.SENT,
+        finished_at=timezone.now(),
+        recipients=NewsletterDelivery.objects.filter(issue=issue, sent_at__isnull=False).count(),
+    )
+    return sent
+
+
+@transaction.atomic
+def friend_link_import(
+    *,
+    link: FriendLink | None,
+    name: str,
+    url: str,
+    logo_url: str,
+    description_en: str,
+    description_zh_hans: str,
+    applicant: Any,
+    status: str,
+    is_featured: bool,
+) -> FriendLink:
+    """A friend link as another site listed it (no e-mail to the editors)."""
+    link = link or FriendLink()
+    link.name, link.url = name[:80], url[:300]
+    link.logo_url = logo_url[:300] if logo_url.lower().startswith("https://") else ""
+    link.description_en, link.description_zh_hans = description_en[:300], description_zh_hans[:300]
+    link.applicant = applicant
+    link.status, link.is_featured = status, is_featured
+    if status != FriendLink.Status.PENDING:
+        link.reviewed_at = link.reviewed_at or timezone.now()
+    link.full_clean(exclude=["applicant", "logo"])
+    link.save()
+    return link
+
+
+@transaction.atomic
+def subscriber_import(
+    *,
+    subscriber: Subscriber | None,
+    email: str,
+    language: str,
+    active: bool,
+    subscribed_at: Any,
+    unsubscribed_at: Any,
+    emails_sent: int,
+    last_sent_at: Any,
+) -> Subscriber:
+    """A subscriber of another site: its consent there counts as confirmed (`confirmed_at` is when it
+    subscribed there), an unsubscribed one stays unsubscribed. No confirmation e-mail."""
+    subscriber = subscriber or Subscriber.objects.filter(email=email.strip().lower()).first() or Subscriber()
+    subscriber.email = email.strip().lower()
+    subscriber.language = language
+    subscriber.confirmed_at = subscribed_at or timezone.now()
+    subscriber.status = Subscriber.Status.ACTIVE if active else Subscriber.Status.UNSUBSCRIBED
+    subscriber.unsubscribed_at = None if active else (unsubscribed_at or timezone.now())
+    subscriber.emails_sent = max(emails_sent, 0)
+    subscriber.last_sent_at = last_sent_at
+    subscriber.full_clean()
+    subscriber.save()
+    return subscriber

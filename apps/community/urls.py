@@ -15,4 +15,8 @@ urlpatterns = [
     path("likes/<slug:slug>/", views.like_toggle, name="like"),
     path("bookmarks/", views.bookmark_list, name="bookmarks"),
     path("bookmarks/<slug:slug>/", views.bookmark_toggle, name="bookmark"),
+    path("friends/apply/", views.friend_apply, name="friend_apply"),
+    path("newsletter/subscribe/", views.subscribe, name="subscribe"),
+    path("newsletter/confirm/<str:token>/", views.newsletter_confirm, name="newsletter_confirm"),
+    path("newsletter/unsubscribe/<str:token>/", views.newsletter_unsubscribe, name="newsletter_unsubscribe"),
 ]

@@ -31,7 +31,7 @@ from apps.core.net import client_ip
 from apps.core.numbers import parse_whole_number
 
 from . import selectors, services
-from .forms import CommentEditForm, CommentForm, NotificationPreferenceForm
+from .forms import CommentEditForm, CommentForm, FriendLinkApplyForm, NotificationPreferenceForm, SubscribeForm
 from .models import Comment
 
 
@@ -325,3 +325,104 @@ def board_page_number(request: HttpRequest) -> int:
     if number is None:
         raise Http404(_("No such page."))
     return number
+
+
+# --- Friend links and the newsletter (reach) --------------------------------------------------------
+
+
+def _friends_url() -> str:
+    from apps.blog import selectors as blog_selectors
+
+    section = blog_selectors.section_list_active(type=Section.Type.FRIENDS).first()
+    return reverse("blog:section", kwargs={"slug": section.slug}) if section else reverse("blog:home")
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def friend_apply(request: HttpRequest) -> HttpResponse:
+    """A signed-in user applies for a friend link (hidden until an editor approves it)."""
+    form = FriendLinkApplyForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            hit = services.friend_link_rate_hit(user=request.user)
+            if not hit.allowed:
+                response = _refused(request, _("Too many applications. Please try again tomorrow."), status=429)
+                response["Retry-After"] = str(hit.retry_after)
+                return response
+            data = form.cleaned_data
+            try:
+                services.friend_link_apply(
+                    user=request.user,
+                    name=data["name"],
+                    url=data["url"],
+                    logo_url=data.get("logo_url") or "",
+                    logo_file=data.get("logo"),
+                    description_en=data.get("description_en") or "",
+                    description_zh_hans=data.get("description_zh_hans") or "",
+                )
+            except ValidationError as error:
+                if hasattr(error, "error_dict"):
+                    for field_name, errs in error.error_dict.items():
+                        form.add_error(field_name if field_name in form.fields else None, errs)
+                else:
+                    form.add_error(None, error)
+            except PermissionDenied as error:
+                return _refused(request, str(error), status=403)
+            else:
+                context = {"done": True, "friends_url": _friends_url()}
+                return render(request, "community/friend_apply.html", context)
+    return render(request, "community/friend_apply.html", {"form": form}, status=status)
+
+
+@never_cache
+@csrf_exempt  # reader pages are cached: the footer form has no token; a same-origin check instead
+@require_http_methods(["GET", "HEAD", "POST"])
+def subscribe(request: HttpRequest) -> HttpResponse:
+    """The footer form's target. The same thanks whatever the address (no enumeration)."""
+    if request.method != "POST":
+        return render(request, "community/subscribe.html", {"done": False})
+    if not _same_origin(request):
+        return _refused(request, _("This form was sent from another site."), status=403)
+    form = SubscribeForm(request.POST)
+    if not form.is_valid():
+        errors = [e for errs in form.errors.values() for e in errs]
+        return render(request, "community/subscribe.html", {"done": False, "errors": errors}, status=400)
+    if form.cleaned_data.get("website"):
+        return render(request, "community/subscribe.html", {"done": True})  # a bot: thanked, ignored
+    hit = services.subscribe_rate_hit(ip=client_ip(request))
+    if not hit.allowed:
+        response = _refused(request, _("Too many attempts. Please wait and try again."), status=429)
+        response["Retry-After"] = str(hit.retry_after)
+        return response
+    try:
+        services.subscriber_subscribe(
+            email=form.cleaned_data["email"], language=form.cleaned_data.get("language") or get_language()
+        )
+    except ValidationError as error:
+        return render(request, "community/subscribe.html", {"done": False, "errors": error.messages}, status=400)
+    return render(request, "community/subscribe.html", {"done": True})
+
+
+@never_cache
+@csrf_exempt  # the signed token is the credential
+@require_http_methods(["GET", "HEAD", "POST"])
+def newsletter_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """GET: a page with a button (mail scanners follow links; GET never confirms). POST: confirmed."""
+    if services.subscriber_from_confirm_token(token=token) is None:
+        return _refused(request, _("This confirmation link is not valid or has expired."), status=404)
+    done = request.method == "POST" and services.subscriber_confirm(token=token) is not None
+    return render(request, "community/newsletter_confirm.html", {"done": done})
+
+
+@never_cache
+@csrf_exempt  # the signed token is the credential; mail clients POST here without a session (RFC 8058)
+@require_http_methods(["GET", "HEAD", "POST"])
+def newsletter_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """GET: a page with a button; POST (the button, or a mail client's one-click): unsubscribed."""
+    if services.subscriber_from_unsubscribe_token(token=token) is None:
+        return _refused(request, _("This unsubscribe link is not valid."), status=404)
+    done = request.method == "POST" and services.subscriber_unsubscribe(token=token) is not None
+    return render(request, "community/newsletter_unsubscribe.html", {"done": done})

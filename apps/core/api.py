@@ -45,6 +45,8 @@ class StandardPagination(PageNumberPagination):
         if not value:
             return self.page_size
         size = parse_whole_number(value)
+        if size is None and value.isascii() and value.isdigit() and value.strip("0"):
+            size = self.max_page_size  # more digits than any count: as large as a page gets
         if size is None:
             message = _("Enter a whole number from 1 to %(max)d (larger sizes count as %(max)d).")
             raise exceptions.ValidationError(

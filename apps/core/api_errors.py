@@ -167,3 +167,7 @@ def _as_json(request: HttpRequest, response: HttpResponse) -> None:
         detail, code = "The request body must be a JSON object.", "invalid_json"
     response.content = json.dumps(_error_data(request.path, status, detail, code)).encode()
     response["Content-Type"] = "application/json"
+    if response.has_header("Content-Length"):
+        # Set by CommonMiddleware for the page replaced: a stale length cuts the body short (the client
+        # waits for bytes that never come) or makes it read into the next response.
+        response["Content-Length"] = str(len(response.content))

@@ -8,6 +8,7 @@ always fits a database integer.
 import re
 
 _WHOLE_NUMBER = re.compile(r"[0-9]{1,18}")
+MAX_WHOLE_NUMBER = 10**18 - 1  # the largest number read (the schema's `maximum` where one is read)
 
 
 def parse_whole_number(value: str | None, *, minimum: int = 1) -> int | None:

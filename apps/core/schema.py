@@ -13,7 +13,10 @@ or the 429 of a rate limit. `AutoSchema` adds them, each with the `Error` body o
 - 401 everywhere (a refused token is refused on public reads too);
 - 403 on unsafe methods (permissions, CSRF for cookie clients) and on operations whose permissions go
   beyond "signed in" / "read-only for anyone";
-- 404 when the path names an object or the list is paginated (a page past the end);
+- 404 when the path names an object, the list is paginated (a page past the end), or the operation takes
+  a body (which names objects too: the post to like, the comment answered; one the caller may not see
+  is "not found", never "forbidden");
+- 413 when the operation takes a body (`ApiErrorMiddleware`: over DATA_UPLOAD_MAX_MEMORY_SIZE);
 - 429 everywhere (rate limits).
 An `extend_schema(responses=...)` that already documents one of these codes wins.
 """
@@ -43,6 +46,7 @@ _DESCRIPTIONS = {
     "401": "Not signed in, or the token is invalid, expired or revoked.",
     "403": "Signed in, but not allowed to do this (or a cookie client without its CSRF token).",
     "404": "No such object, or a page past the end of the list.",
+    "413": "The request body is too large.",
     "429": "Too many requests: wait the number of seconds in `Retry-After`.",
 }
 
@@ -95,12 +99,15 @@ class AutoSchema(SpectacularAutoSchema):
         parameters = operation.get("parameters", [])
         unsafe = self.method not in permissions.SAFE_METHODS
         codes = ["401", "429"]
-        if operation.get("requestBody") or self._delete_body() or any(p.get("in") == "query" for p in parameters):
+        body = bool(operation.get("requestBody")) or self._delete_body()
+        if body or any(p.get("in") == "query" for p in parameters):
             codes.append("400")
         if unsafe or not all(isinstance(p, _PLAIN_PERMISSIONS) for p in self._permissions()):
             codes.append("403")
-        if any(p.get("in") == "path" for p in parameters) or any(p.get("name") == "page" for p in parameters):
+        if body or any(p.get("in") == "path" for p in parameters) or any(p.get("name") == "page" for p in parameters):
             codes.append("404")
+        if body:
+            codes.append("413")
         return sorted(codes)
 
     def _delete_body(self) -> bool:

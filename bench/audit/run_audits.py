@@ -28,7 +28,10 @@ PAGES = {
     "post": "/{lang}/posts/markdown-pipeline/",
     "search": "/{lang}/search/?q={query}",
     "tag": "/{lang}/tags/python/",
+    "signin": "/{lang}/accounts/login/",
 }
+# Sign-in pages carry `noindex` on purpose (Lighthouse then scores SEO 66): no SEO target for them.
+NOINDEX_PAGES = {"signin"}
 QUERIES = {"en": "python", "zh-hans": "%E6%B8%B2%E6%9F%93"}
 AXE_SCRIPT = "axe.run().then(r => r.violations.map(v => `${v.id} [${v.impact}]: ${v.nodes.length}`))"
 LIGHTHOUSE_TARGETS = {"performance": 0.99, "accessibility": 1.0, "best-practices": 1.0, "seo": 1.0}
@@ -61,7 +64,7 @@ def axe(urls: dict[str, str]) -> dict[str, list[str]]:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=args)
         for scheme in ("light", "dark"):
-            page = browser.new_page(color_scheme=scheme)
+            page = browser.new_page(color_scheme=scheme, bypass_csp=True)  # axe is injected inline
             for name, url in urls.items():
                 page.goto(url)
                 page.add_script_tag(path=str(TOOLS / "node_modules/axe-core/axe.min.js"))
@@ -114,7 +117,9 @@ def main() -> int:
         for name, url in urls.items():
             for preset in ("desktop", "mobile"):
                 scores, failing = lighthouse(url, name, preset)
-                missed = [k for k, target in LIGHTHOUSE_TARGETS.items() if (scores.get(k) or 0) < target]
+                noindex = name.split("-")[0] in NOINDEX_PAGES
+                targets = {k: v for k, v in LIGHTHOUSE_TARGETS.items() if not (noindex and k == "seo")}
+                missed = [k for k, target in targets.items() if (scores.get(k) or 0) < target]
                 ok &= not missed
                 text = " ".join(f"{k}={round((v or 0) * 100)}" for k, v in scores.items())
                 print(f"lh    {name:<16} {preset:<8} {text}" + (f"  failing: {failing}" if missed else ""))

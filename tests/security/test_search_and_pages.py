@@ -185,7 +185,7 @@ def test_an_odd_api_page_number_is_a_json_404(api_client, number):
     assert response.json() == INVALID_PAGE
 
 
-@pytest.mark.parametrize("size", ["²", "٣", "0", "-1", "1.0", "9" * 5000])
+@pytest.mark.parametrize("size", ["²", "٣", "0", "-1", "1.0", "0" * 5000])  # 5,000 nines: 100 (core tests)
 def test_an_odd_api_page_size_is_a_json_400_naming_it(api_client, size):
     response = api_client.get(POSTS, {"page_size": size})
     assert response.status_code == 400

@@ -5,7 +5,7 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import AuthenticationFailed, ValidationError
+from rest_framework.exceptions import AuthenticationFailed, NotAuthenticated, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -103,7 +103,7 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Destr
         request={"multipart/form-data": serializers.AvatarUploadSerializer},
         responses=serializers.MeSerializer,
     )
-    @extend_schema(methods=["DELETE"], request=None, responses=serializers.MeSerializer)
+    @extend_schema(methods=["DELETE"], request=None, responses={200: serializers.MeSerializer})
     @action(
         detail=False,
         methods=["post", "delete"],
@@ -162,7 +162,10 @@ class AuthViewSet(viewsets.ViewSet):
             return data.validated_data["refresh"], False
         cookie = request.COOKIES.get(settings.JWT_COOKIE_REFRESH, "")
         if not cookie:
-            raise ValidationError({"refresh": ["This field is required."]}, code="required")
+            # No token at all (neither in the body nor in the cookie): not signed in, like a refused one.
+            raise NotAuthenticated(
+                "Send the refresh token in `refresh` (or, from a browser, in its cookie).", code="not_authenticated"
+            )
         JWTHeaderOrCookieAuthentication()._enforce_csrf(request)
         return cookie, True
 

@@ -33,7 +33,12 @@ PERIOD_PARAMETERS = [
     OpenApiParameter("start", OpenApiTypes.DATE, description="First day (with `end`), instead of `days`."),
     OpenApiParameter("end", OpenApiTypes.DATE, description="Last day (with `start`); at most 366 days in all."),
 ]
-LIMIT_PARAMETER = OpenApiParameter("limit", OpenApiTypes.INT, description="Rows per list, 1 to 100 (default 10).")
+LIMIT_PARAMETER = OpenApiParameter(
+    "limit", {"type": "integer", "minimum": 1, "maximum": 100}, description="Rows per list, 1 to 100 (default 10)."
+)
+
+
+EMPTY_REFUSED = ("days", "start", "end", "limit", "lang")
 
 
 def _period_data(period: selectors.Period) -> dict[str, Any]:
@@ -59,6 +64,15 @@ class AnalyticsViewSet(viewsets.GenericViewSet):
     pagination_class = None
     filter_backends = ()
     serializer_class = s.OverviewSerializer  # per action below, for the schema
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        # Every parameter here is a number, a date or a language (never an empty string, as the schema
+        # says): `?end=` is a 400 naming it, not "no end" (the period would silently be another one).
+        empty = [name for name in EMPTY_REFUSED if "" in request.query_params.getlist(name)]
+        if empty:
+            message = _("Enter a value, or leave the parameter out.")
+            raise serializers.ValidationError({name: [message] for name in empty}, code="invalid")
 
     def _period(self) -> selectors.Period:
         params = self.request.query_params
@@ -159,8 +173,10 @@ class AnalyticsViewSet(viewsets.GenericViewSet):
         return Response(s.GrowthSerializer({"period": _period_data(period), "series": series}).data)
 
     @extend_schema(parameters=[*PERIOD_PARAMETERS, LIMIT_PARAMETER], responses=s.PostStatsSerializer)
-    @action(detail=False, methods=["get"], url_path=r"posts/(?P<slug>[-\w]+)")
-    def post(self, request: Request, slug: str) -> Response:
+    # Not named `post`: a view's `post` method is its POST handler (DRF then advertises POST in `Allow`
+    # on every route of the viewset, and a POST called it without its slug: a 500).
+    @action(detail=False, methods=["get"], url_path=r"posts/(?P<slug>[-\w]+)", url_name="post")
+    def post_stats(self, request: Request, slug: str) -> Response:
         """One post's views and visitors per day, its all-time views and its referrers."""
         post = blog_selectors.post_get_visible(slug=slug, user=request.user)
         if post is None:
@@ -180,8 +196,16 @@ class AnalyticsViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("days", OpenApiTypes.INT, description="Last N days, 1 to 90 (default 7)."),
-            OpenApiParameter("limit", OpenApiTypes.INT, description="How many posts, 1 to 50 (default 10)."),
+            OpenApiParameter(
+                "days",
+                {"type": "integer", "minimum": 1, "maximum": selectors.POPULAR_MAX_DAYS},
+                description="Last N days, 1 to 90 (default 7).",
+            ),
+            OpenApiParameter(
+                "limit",
+                {"type": "integer", "minimum": 1, "maximum": selectors.POPULAR_MAX_LIMIT},
+                description="How many posts, 1 to 50 (default 10).",
+            ),
             OpenApiParameter("lang", OpenApiTypes.STR, enum=list(LANGUAGE_CODES), description="Language of titles."),
         ],
         responses=s.PopularSerializer,

@@ -87,12 +87,21 @@ def test_referrers_clients_and_growth(editor_api, traffic, schema, reader):
     clients = editor_api.get(BASE + "clients/", {"days": 7})
     assert {"key": "mobile", "label": "Mobile", "views": 1, "visitors": 1} in clients.json()["devices"]
     _check(schema, "get", "/api/v1/analytics/clients/", clients)
+    from apps.community.models import Subscriber
+
+    now = timezone.now()
+    Subscriber.objects.create(email="a@mail.test", status="active", confirmed_at=now)
+    Subscriber.objects.create(email="b@mail.test", status="active", confirmed_at=now - timedelta(days=2))
+    Subscriber.objects.create(email="c@mail.test", status="pending")
+    Subscriber.objects.create(email="d@mail.test", status="unsubscribed", confirmed_at=now)
     growth = editor_api.get(BASE + "growth/", {"days": 7})
     users = next(series for series in growth.json()["series"] if series["key"] == "users")
     assert users["total"] >= 2  # the editor, the reader and the posts' authors
     assert len(users["days"]) == 7
     keys = [s["key"] for s in growth.json()["series"]]
-    assert keys[:2] == ["users", "comments"]  # each series shows once its app's model exists
+    assert keys[:3] == ["users", "subscribers", "comments"]  # each series shows once its app's model exists
+    subscribers = next(series for series in growth.json()["series"] if series["key"] == "subscribers")
+    assert subscribers["total"] == 2  # confirmed and still subscribed
     assert set(keys) <= {"users", "subscribers", "comments", "revenue"}
     _check(schema, "get", "/api/v1/analytics/growth/", growth)
 

@@ -13,6 +13,7 @@ from rest_framework.filters import SearchFilter
 
 from apps.blog import selectors
 from apps.blog.models import AIJob, Post, Section, Tag
+from apps.core.numbers import MAX_WHOLE_NUMBER as MAX_ID
 from apps.core.numbers import parse_whole_number
 
 # The end of 9999 is in year 10000 in UTC for a site west of UTC (an OverflowError): 9998 is the last year.
@@ -83,7 +84,7 @@ class PostSearchFilter(SearchFilter):
 
 
 class AIJobFilter(django_filters.FilterSet):
-    post = extend_schema_field({"type": "integer", "minimum": 1})(
+    post = extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})(
         WholeNumberFilter(field_name="post_id", min_value=1, label=_("Only this post's jobs (its id)."))
     )
     kind = django_filters.ChoiceFilter(choices=AIJob.Kind.choices)

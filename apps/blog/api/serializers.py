@@ -206,6 +206,8 @@ class PostDetailSerializer(PostListSerializer):
             "seo_title",
             "seo_description",
             "seo_keywords",
+            "price",
+            "currency",
             "locked",
             "body_html",
             "toc_html",
@@ -284,6 +286,8 @@ class PostWriteSerializer(serializers.ModelSerializer):
             "tags",
             "is_featured",
             "is_premium",
+            "price",
+            "currency",
         )
         extra_kwargs = {"slug": {"required": False}}
         # Rules about the post itself (a title in the source language, each body's size) are the

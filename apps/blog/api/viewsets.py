@@ -5,7 +5,6 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, status, viewsets
@@ -19,6 +18,7 @@ from rest_framework.response import Response
 from apps.blog import selectors, services
 from apps.blog.errors import AssistantUnavailable
 from apps.blog.models import LANGUAGE_CODES, AIJob, KeyPoints, Post, PostRevision, Project, Section, Tag, lang_suffix
+from apps.core.filters import StrictFilterBackend
 from apps.core.schema import ErrorSerializer
 
 from . import serializers as s
@@ -98,7 +98,7 @@ class PostViewSet(
     permission_classes = (IsEditorOrReadOnly,)
     filterset_class = PostFilter
     # `?search=` follows the search page's rule (PostSearchFilter), not DRF's per-field search.
-    filter_backends = (DjangoFilterBackend, PostSearchFilter, OrderingFilter)
+    filter_backends = (StrictFilterBackend, PostSearchFilter, OrderingFilter)
     ordering_fields = ("published_at", "updated_at", "created_at")
     queryset = Post.objects.none()  # for the schema; get_queryset() asks the selectors
 
@@ -199,7 +199,10 @@ class PostViewSet(
 
     @extend_schema(
         request=s.PostNarrateSerializer,
-        responses={202: s.NarrationJobSerializer, 503: OpenApiTypes.OBJECT},
+        responses={
+            202: s.NarrationJobSerializer,
+            503: OpenApiResponse(ErrorSerializer, description="Nothing can speak on this site."),
+        },
         description="Queue the narration of the post in one language (editors). Answers the job; 503 with "
         "the reason when nothing can speak on this site (no Azure key and no espeak-ng).",
     )
@@ -403,7 +406,7 @@ class AIJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     serializer_class = s.AIJobSerializer
     permission_classes = (IsEditor,)
     filterset_class = AIJobFilter
-    filter_backends = (DjangoFilterBackend,)
+    filter_backends = (StrictFilterBackend,)
     queryset = AIJob.objects.none()
 
     def get_queryset(self) -> QuerySet[AIJob]:

@@ -1,6 +1,6 @@
 # The body's words in the search normal form, per language (apps/blog/search.py), filled for the
 # posts that exist; on PostgreSQL a generated `simple` tsvector column per language with a GIN index.
-# Depends on 0005: at merge, payments' blog 0006 comes first and this one follows it.
+# Follows payments' blog 0006 (post price and currency).
 
 from django.db import migrations, models
 
@@ -40,7 +40,7 @@ def drop_vectors(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("blog", "0005_ai_translation_drafts_and_key_points"),
+        ("blog", "0006_post_price_currency"),
     ]
 
     operations = [

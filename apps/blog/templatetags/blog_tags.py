@@ -4,13 +4,17 @@
 of links; `{% url %}` resolves each one through the URL resolver. These reverse each pattern once
 per language and fill in the slug, with the same result.
 
-`{% post_card post level=3 big=False loading="lazy" %}`: one post card. Built in Python rather than
+`{% post_card post level=3 big=False loading="lazy" %}`: one post card, with its cover when the list
+loaded covers (`post_list_cards(with_cover=True)`; never a query per card). Built in Python rather than
 included as a template: a page lists 10-13 cards, and the template engine spent more time on their
 ~40 nodes and lookups each than the database did on the whole page. Every value is escaped.
 
 `{% post_meta_extras post %}`: what higher apps add to a post's meta line (e.g. "1.2k views"). The
 callables named in `BLOG_POST_META_EXTRAS` get the post and return safe HTML (or ""); cards add the
 same. The blog imports none of them: the setting names them, as MIDDLEWARE names middleware.
+
+`{% purchase_box project %}` / `{% purchase_box post %}`: the buy (or download) box of an item for sale,
+from the callable named in `BLOG_PURCHASE_BOX` (payments' `display.purchase_box`).
 """
 
 from collections.abc import Callable
@@ -28,6 +32,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, ngettext, override
 from django.utils.translation import gettext as _
 
+from apps.blog import page_cache
+from apps.blog import selectors as blog_selectors
 from apps.media.templatetags.media_tags import picture
 
 register = template.Library()
@@ -79,21 +85,75 @@ def post_meta_extras(post: Any) -> SafeString:
     return mark_safe(_meta_extras(post))  # noqa: S308 - each hook returns safe HTML
 
 
+@register.simple_tag(takes_context=True)
+def purchase_box(context: Any, item: Any) -> SafeString:
+    """The buy box of a priced project or premium post, from the callable named in `BLOG_PURCHASE_BOX`
+    (payments plugs in there: the blog imports none of it). "" when none is named."""
+    path = getattr(settings, "BLOG_PURCHASE_BOX", "")
+    if not path:
+        return mark_safe("")
+    return mark_safe(_extras((path,))[0](context.get("request"), item))  # noqa: S308 - the hook returns safe HTML
+
+
 def _local(value: datetime) -> datetime:
     # What the template engine does to a datetime before a filter sees it.
     return timezone.localtime(value) if timezone.is_aware(value) else value
 
 
+def iso_seconds(value: datetime | None) -> str:
+    """`value` for `<time datetime>`: ISO 8601 to the second ("2026-10-28T11:51:41+00:00"). HTML allows
+    at most three fractional digits and `isoformat()` gives six."""
+    if value is None:
+        return ""
+    return _local(value).replace(microsecond=0).isoformat()
+
+
+register.filter("iso_seconds", iso_seconds)
+
+# Covers in lists: a featured card spans the content column, the others a third of it (phones: full width).
+CARD_SIZES_BIG = "(min-width: 72rem) 44rem, (min-width: 48rem) 60vw, 100vw"
+CARD_SIZES = "(min-width: 72rem) 22rem, (min-width: 40rem) 45vw, 100vw"
+
+
+def _cover_loaded(post: Any) -> bool:
+    """Whether the card can show the cover without a query (the list loaded covers with renditions)."""
+    return bool(post.cover_id) and type(post).cover.is_cached(post)
+
+
 @register.simple_tag
 def post_card(post: Any, level: int = 2, big: bool = False, loading: str = "lazy") -> SafeString:
-    """The card of `post` in a list (same markup as a template would give, see the module docstring)."""
+    """The card of `post` in a list: the cached fragment when the view found one
+    (`post.card_html`), else rendered by `_post_card` and stored for the next page."""
+    variants = getattr(post, "card_html", None)
+    variant = f"{level or 2}:{int(bool(big))}:{loading or 'lazy'}"
+    if variants is not None and variant in variants:
+        return mark_safe(variants[variant])  # noqa: S308 - rendered (and escaped) by _post_card
+    generation = getattr(post, "card_generation", None)
+    if variants is not None and not hasattr(post, "card_tags"):
+        blog_selectors.post_cards_load(posts=[post])  # another variant of a cached card (rare)
+    html = _post_card(post, level=level, big=big, loading=loading)
+    if generation:
+        page_cache.card_store(get_language(), post.pk, generation, {**(variants or {}), variant: str(html)})
+    return html
+
+
+def _post_card(post: Any, level: int = 2, big: bool = False, loading: str = "lazy") -> SafeString:
+    """The card's markup (same as a template would give, see the module docstring). Every value is escaped."""
     language = get_language()
     post_head, post_tail = _pattern("blog:post", language)
     url = f"{post_head}{post.slug}{post_tail}"
-    parts = ['<article class="card card-featured">\n  ' if big else '<article class="card">\n  ']
-    if big and post.cover:
-        cover = picture(post.cover, sizes="(min-width: 44rem) 42rem, 100vw", loading=loading or "lazy", watermark=True)
+    has_cover = _cover_loaded(post)
+    classes = "card" + (" card-featured" if big else "") + ("" if has_cover else " card-no-cover")
+    parts = [f'<article class="{classes}">\n  ']
+    if has_cover:
+        sizes = CARD_SIZES_BIG if big else CARD_SIZES
+        # The first featured cover is the home page's largest paint: fetched first.
+        priority = "high" if big and loading == "eager" else ""
+        cover = picture(
+            post.cover, sizes=sizes, loading=loading or "lazy", watermark=big, alt="", fetchpriority=priority
+        )
         parts.append(format_html('<a href="{}" class="card-cover" tabindex="-1" aria-hidden="true">{}</a>', url, cover))
+    parts.append('\n  <div class="card-body">')
     level = level or 2
     parts.append(format_html('\n  <h{} class="card-title"><a href="{}">{}</a></h{}>\n', level, url, post.title, level))
     published = post.published_at
@@ -101,11 +161,11 @@ def post_card(post: Any, level: int = 2, big: bool = False, loading: str = "lazy
         published = _local(published)
         time_html = format_html(
             '<time datetime="{}">{}</time>',
-            formats.date_format(published, "c"),
+            published.replace(microsecond=0).isoformat(),
             formats.date_format(published, "DATE_FORMAT"),
         )
     else:
-        time_html = '<time datetime=""></time>'
+        time_html = ""
     section = post.section
     section_html = ""
     if section:
@@ -118,11 +178,10 @@ def post_card(post: Any, level: int = 2, big: bool = False, loading: str = "lazy
         label = ngettext("%(count)d comment", "%(count)d comments", count) % {"count": count}
         comments = format_html(' · <a href="{}#comments">{}</a>', url, label)
     extras = _meta_extras(post)
-    parts.append(f'  <p class="meta muted">\n    {time_html}{section_html}{premium}{comments}{extras}\n  </p>\n  ')
     summary = post.summary
     if summary:
         parts.append(format_html('<p class="card-summary">{}</p>', summary))
-    parts.append("\n  ")
+    parts.append(f'\n  <p class="meta muted">\n    {time_html}{section_html}{premium}{comments}{extras}\n  </p>\n  ')
     tags = getattr(post, "card_tags", None)  # from selectors.post_cards_load
     if tags is None:
         tags = post.tags.all()
@@ -133,5 +192,5 @@ def post_card(post: Any, level: int = 2, big: bool = False, loading: str = "lazy
             for tag in tags
         )
         parts.append(format_html('<ul class="tags" aria-label="{}">', _("Tags")) + items + "</ul>")
-    parts.append("\n</article>\n")
+    parts.append("</div>\n</article>\n")
     return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped

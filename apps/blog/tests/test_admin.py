@@ -47,6 +47,8 @@ def _form(**overrides):
         "seo_description_zh_hans": "",
         "seo_keywords_en": "",
         "seo_keywords_zh_hans": "",
+        "price": "0",
+        "currency": "NZD",
     }
     data.update(overrides)
     return data

@@ -4,10 +4,13 @@ the page is spent on the API too."""
 
 from typing import Any
 
+from rest_framework.permissions import BasePermission
 from rest_framework.throttling import BaseThrottle
 
+from apps.blog import selectors as blog_selectors
 from apps.community import services
 from apps.core.net import client_ip
+from apps.core.ratelimit import Hit
 
 
 class _LimiterThrottle(BaseThrottle):
@@ -37,3 +40,24 @@ class ReactionRateThrottle(_LimiterThrottle):
 
     def hit(self, request: Any) -> Any:
         return services.reaction_rate_hit(user=request.user)
+
+
+class SubscribeRateThrottle(_LimiterThrottle):
+    """NEWSLETTER_SUBSCRIBE_RATE_IP subscribe attempts per client IP."""
+
+    def hit(self, request: Any) -> Any:
+        return services.subscribe_rate_hit(ip=client_ip(request._request))
+
+
+class FriendLinkApplyThrottle(_LimiterThrottle):
+    """FRIEND_LINK_APPLY_RATE applications per account."""
+
+    def hit(self, request: Any) -> Any:
+        if not request.user.is_authenticated:
+            return Hit(allowed=True, count=0, retry_after=0)
+        return services.friend_link_rate_hit(user=request.user)
+
+
+class IsEditor(BasePermission):
+    def has_permission(self, request: Any, view: Any) -> bool:
+        return blog_selectors.user_is_editor(request.user)

@@ -1,5 +1,6 @@
-"""Serializers of the community API. No serializer has an e-mail field: a guest's address is never
-public (editors see it in the admin only), and an account's address is never shown to others."""
+"""Serializers of the community API. Only `SubscriberSerializer` has an e-mail field, and only editors
+get it (the subscriber list); a guest's address is never public (editors see it in the admin only),
+and an account's address is never shown to others."""
 
 from datetime import datetime
 from typing import Any
@@ -10,7 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.community import selectors
-from apps.community.models import Bookmark, Comment, Like, NotificationPreference
+from apps.community.models import Bookmark, Comment, FriendLink, Like, NotificationPreference, Subscriber
 
 
 class CommentSerializer(serializers.ModelSerializer):
@@ -161,3 +162,69 @@ class NotificationPreferenceSerializer(serializers.ModelSerializer):
     class Meta:
         model = NotificationPreference
         fields = ("email_on_reply", "email_on_post_comment")
+
+
+# --- Friend links and the newsletter (reach) --------------------------------------------------------
+
+
+class FriendLinkSerializer(serializers.ModelSerializer):
+    """An approved friend link. `health`: "alive", "dead" (the weekly check found it unreachable; still
+    listed) or "unknown"."""
+
+    logo = serializers.SerializerMethodField()
+
+    class Meta:
+        model = FriendLink
+        fields = ("id", "name", "url", "logo", "description_en", "description_zh_hans", "is_featured", "health")
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField())
+    def get_logo(self, link: FriendLink) -> str:
+        return link.logo_src
+
+
+class FriendLinkApplySerializer(serializers.Serializer):
+    """Apply for a friend link (hidden until an editor approves it). The logo is an https address here;
+    the page's form also takes an upload."""
+
+    name = serializers.CharField(max_length=80)
+    url = serializers.URLField(max_length=300)
+    logo_url = serializers.URLField(max_length=300, required=False, allow_blank=True, default="")
+    description_en = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    description_zh_hans = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class FriendLinkApplicationSerializer(serializers.ModelSerializer):
+    logo_url = serializers.CharField(help_text="An https address, or empty.")
+
+    class Meta:
+        model = FriendLink
+        fields = ("id", "name", "url", "logo_url", "description_en", "description_zh_hans", "status", "created_at")
+        read_only_fields = fields
+
+
+class SubscribeSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
+
+
+class SubscriptionTokenSerializer(serializers.Serializer):
+    token = serializers.CharField(max_length=500, help_text="The signed token from the e-mail's link.")
+
+
+class SubscribeAnswerSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="The same answer whatever the address (no enumeration).")
+
+
+class SubscriptionStateSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["active", "unsubscribed"])
+    language = serializers.ChoiceField(choices=settings.LANGUAGES)
+
+
+class SubscriberSerializer(serializers.ModelSerializer):
+    """Editors only."""
+
+    class Meta:
+        model = Subscriber
+        fields = ("id", "email", "language", "status", "confirmed_at", "emails_sent", "last_sent_at", "created_at")
+        read_only_fields = fields

@@ -14,11 +14,17 @@ from rest_framework.response import Response
 
 from apps.blog.models import Post, Section
 from apps.community import errors, selectors, services
-from apps.community.models import Comment
+from apps.community.models import Comment, FriendLink, Subscriber
 from apps.core.net import client_ip
 
 from . import serializers as s
-from .permissions import CommentRateThrottle, ReactionRateThrottle
+from .permissions import (
+    CommentRateThrottle,
+    FriendLinkApplyThrottle,
+    IsEditor,
+    ReactionRateThrottle,
+    SubscribeRateThrottle,
+)
 
 
 class CommunityErrorsMixin:
@@ -124,9 +130,11 @@ class CommentViewSet(
         return Response(self.get_serializer(comment).data, status=status.HTTP_201_CREATED)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        body = s.CommentUpdateSerializer(data=request.data)
+        body = s.CommentUpdateSerializer(data=request.data, partial=kwargs.get("partial", False))
         body.is_valid(raise_exception=True)
-        comment = services.comment_edit(comment=self.get_object(), by=request.user, body=body.validated_data["body"])
+        comment = services.comment_edit(
+            comment=self.get_object(), by=request.user, body=body.validated_data.get("body")
+        )
         return Response(self.get_serializer(comment).data)
 
     def perform_destroy(self, instance: Comment) -> None:
@@ -293,3 +301,92 @@ class NotificationPreferenceViewSet(viewsets.GenericViewSet):
         else:
             preference = selectors.notification_preference_get(user=request.user)
         return Response(s.NotificationPreferenceSerializer(preference).data)
+
+
+# --- Friend links and the newsletter (reach) --------------------------------------------------------
+
+
+@extend_schema_view(
+    create=extend_schema(request=s.FriendLinkApplySerializer, responses={201: s.FriendLinkApplicationSerializer}),
+)
+class FriendLinkViewSet(CommunityErrorsMixin, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """Approved friend links (featured first) for everyone; signed-in users apply (hidden until an
+    editor approves it in the moderation queue)."""
+
+    serializer_class = s.FriendLinkSerializer
+    permission_classes = (permissions.IsAuthenticatedOrReadOnly,)
+    filter_backends = ()
+    queryset = FriendLink.objects.none()
+
+    def get_queryset(self) -> Any:
+        return selectors.friend_link_list_public()
+
+    def get_throttles(self) -> list[Any]:
+        if self.action == "create":
+            return [*super().get_throttles(), FriendLinkApplyThrottle()]
+        return super().get_throttles()
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = s.FriendLinkApplySerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        link = services.friend_link_apply(user=request.user, **data.validated_data)
+        return Response(s.FriendLinkApplicationSerializer(link).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    list=extend_schema(description="Editors only: every subscriber, newest first."),
+    create=extend_schema(
+        request=s.SubscribeSerializer,
+        responses={202: s.SubscribeAnswerSerializer},
+        description="Subscribe: a confirmation e-mail goes to the address. The same 202 answer whether "
+        "the address is new, waiting or already subscribed.",
+    ),
+)
+class SubscriberViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """The newsletter: subscribe (anyone), confirm and unsubscribe by the signed token of the e-mail
+    (anyone holding it), the list (editors only)."""
+
+    serializer_class = s.SubscriberSerializer
+    filter_backends = ()
+    queryset = Subscriber.objects.none()
+
+    def get_permissions(self) -> list[Any]:
+        if self.action == "list":
+            return [IsEditor()]
+        return [permissions.AllowAny()]
+
+    def get_throttles(self) -> list[Any]:
+        if self.action == "create":
+            return [*super().get_throttles(), SubscribeRateThrottle()]
+        return super().get_throttles()
+
+    def get_queryset(self) -> Any:
+        return selectors.subscriber_list()
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = s.SubscribeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        language = data.validated_data.get("language") or getattr(request, "LANGUAGE_CODE", "") or "en"
+        services.subscriber_subscribe(email=data.validated_data["email"], language=language)
+        detail = _("Thank you! If this address is not subscribed yet, a confirmation e-mail is on its way.")
+        return Response({"detail": detail}, status=status.HTTP_202_ACCEPTED)
+
+    def _by_token(self, request: Request, apply: Any) -> Response:
+        data = s.SubscriptionTokenSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        subscriber = apply(token=data.validated_data["token"])
+        if subscriber is None:
+            raise exceptions.ValidationError({"token": [_("This link is not valid or has expired.")]}, code="invalid")
+        return Response({"status": subscriber.status, "language": subscriber.language})
+
+    @extend_schema(request=s.SubscriptionTokenSerializer, responses=s.SubscriptionStateSerializer)
+    @action(detail=False, methods=["post"])
+    def confirm(self, request: Request) -> Response:
+        """Confirm a subscription with the token of the confirmation e-mail."""
+        return self._by_token(request, services.subscriber_confirm)
+
+    @extend_schema(request=s.SubscriptionTokenSerializer, responses=s.SubscriptionStateSerializer)
+    @action(detail=False, methods=["post"])
+    def unsubscribe(self, request: Request) -> Response:
+        """Unsubscribe with the token of any newsletter e-mail (never by address alone)."""
+        return self._by_token(request, services.subscriber_unsubscribe)

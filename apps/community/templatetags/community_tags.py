@@ -203,3 +203,15 @@ def comment_notification_settings(context: template.Context) -> dict[str, Any]:
     request = context["request"]
     preference = selectors.notification_preference_get(user=request.user)
     return {"form": NotificationPreferenceForm(instance=preference), "request": request}
+
+
+@register.inclusion_tag("community/_friends.html", takes_context=True)
+def friend_links(context: template.Context) -> dict[str, Any]:
+    """The approved friend links (featured first), each with its description in the page's language."""
+    from django.utils.translation import get_language
+
+    language = get_language() or settings.LANGUAGE_CODE
+    links = list(selectors.friend_link_list_public())
+    for link in links:
+        link.description = link.description_for(language)
+    return {"links": links, "request": context.get("request")}

@@ -40,3 +40,30 @@ def test_community_answers_match_the_schema(api_client, schema, board, reader): 
     preferences = api_client.get("/api/v1/notification-preferences/me/")
     _check(schema, "get", "/api/v1/notification-preferences/me/", preferences)
     _check(schema, "get", "/api/v1/reactions/{post}/", api_client.get(f"/api/v1/reactions/{post.slug}/"))
+
+
+def test_friend_link_and_subscriber_answers_match_the_schema(api_client, schema, reader, editor):  # noqa: F811
+    from .factories import FriendLinkFactory, SubscriberFactory
+
+    FriendLinkFactory(is_featured=True)
+    FriendLinkFactory(description_zh_hans="", logo_url="https://friend.example.org/logo.png")
+    _check(schema, "get", "/api/v1/friends/", api_client.get("/api/v1/friends/"))
+    subscribed = api_client.post("/api/v1/subscribers/", {"email": "new@mail.test"}, format="json")
+    _check(schema, "post", "/api/v1/subscribers/", subscribed)
+    pending = SubscriberFactory(status="pending", confirmed_at=None)
+    token = services.subscriber_confirm_token(subscriber=pending)
+    confirm = api_client.post("/api/v1/subscribers/confirm/", {"token": token}, format="json")
+    _check(schema, "post", "/api/v1/subscribers/confirm/", confirm)
+    token = services.subscriber_unsubscribe_token(subscriber=pending)
+    unsubscribe = api_client.post("/api/v1/subscribers/unsubscribe/", {"token": token}, format="json")
+    _check(schema, "post", "/api/v1/subscribers/unsubscribe/", unsubscribe)
+    bad = api_client.post("/api/v1/subscribers/unsubscribe/", {"token": "nope"}, format="json")
+    _check(schema, "post", "/api/v1/subscribers/unsubscribe/", bad)
+    api_client.force_authenticate(reader)
+    applied = api_client.post(
+        "/api/v1/friends/", {"name": "Mine", "url": "https://mine.example.org/", "description_en": "Hi"}, format="json"
+    )
+    _check(schema, "post", "/api/v1/friends/", applied)
+    _check(schema, "get", "/api/v1/subscribers/", api_client.get("/api/v1/subscribers/"))  # 403
+    api_client.force_authenticate(editor)
+    _check(schema, "get", "/api/v1/subscribers/", api_client.get("/api/v1/subscribers/"))

@@ -24,7 +24,6 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
-from tqdm import tqdm
 
 from apps.core.models import BackupRun
 from apps.core.queue import enqueue_on_commit
@@ -41,8 +40,11 @@ def _noop(_phase: str) -> None:
     return None
 
 
-def _bar(*, desc: str, progress: bool, total: int | None = None, unit: str = "B") -> tqdm:
+def _bar(*, desc: str, progress: bool, total: int | None = None, unit: str = "B") -> Any:
     # Quiet unless asked (the commands ask only when stderr is a terminal; Celery never asks).
+    # Imported here: web workers load this module (the admin's backup page) but never show a bar.
+    from tqdm import tqdm
+
     return tqdm(
         total=total, desc=desc, unit=unit, unit_scale=unit == "B", unit_divisor=1024, disable=not progress, leave=False
     )

@@ -4,9 +4,10 @@ import json
 import time
 
 import pytest
+from django.http import HttpResponseBadRequest
 from django.test import Client, RequestFactory
 
-from apps.core.api_errors import MAX_JSON_DEPTH, json_depth_exceeds
+from apps.core.api_errors import MAX_JSON_DEPTH, ApiErrorMiddleware, json_depth_exceeds
 from apps.core.views import server_error
 
 pytestmark = pytest.mark.django_db
@@ -126,3 +127,15 @@ def test_the_500_handler_answers_json_on_both_apis():
         "status": 500,
         "errors": [{"message": "Server error.", "code": "server_error"}],
     }
+
+
+def test_a_rewritten_error_keeps_its_content_length_true():
+    # Django's HTML 400 for a multipart body without its boundary, its length set by CommonMiddleware: the
+    # JSON put in its place must carry its own length, or the client reads a broken response
+    # (schemathesis: "the server declared chunked encoding but sent an invalid chunk").
+    page = HttpResponseBadRequest("<!doctype html><html><body><h1>Bad Request (400)</h1></body></html>")
+    page["Content-Length"] = str(len(page.content))
+    request = RequestFactory().post("/api/v1/users/me/deletion-code/", b"", content_type="multipart/form-data")
+    response = ApiErrorMiddleware(lambda _request: page)(request)
+    assert set(json.loads(response.content)) == REST_SHAPE
+    assert int(response["Content-Length"]) == len(response.content)

@@ -24,6 +24,7 @@ def picture(
     loading: str = "lazy",
     watermark: bool = False,
     alt: str | None = None,
+    fetchpriority: str = "",
 ) -> SafeString | str:
     data = selectors.asset_picture(asset=asset, watermark=watermark) if asset is not None else None
     if data is None:
@@ -31,12 +32,13 @@ def picture(
     alt_text = alt if alt is not None else (asset.alt_text or "")
     size_attrs = format_html(' width="{}" height="{}"', data.width, data.height) if data.width else ""
     img = format_html(
-        '<img src="{}"{}{} alt="{}" loading="{}" decoding="async"{}>',
+        '<img src="{}"{}{} alt="{}" loading="{}" decoding="async"{}{}>',
         data.fallback_src,
         format_html(' srcset="{}" sizes="{}"', data.fallback_srcset, sizes) if data.fallback_srcset else "",
         size_attrs,
         alt_text,
         loading,
+        format_html(' fetchpriority="{}"', fetchpriority) if fetchpriority else "",
         format_html(' class="{}"', css_class) if css_class else "",
     )
     source = (
