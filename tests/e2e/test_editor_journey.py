@@ -26,7 +26,7 @@ def test_an_editor_writes_previews_schedules_and_the_post_goes_live(site, new_pa
 
     page.fill("#id_title_en", "Shipping on Fridays")
     page.fill("#id_body_en", "## Why not\n\nShip small.\n\n```python\nprint('deploy')\n```\n")
-    page.select_option("#modeltranslation-main-switch", index=1)  # every field to the Chinese tab
+    page.click(".ink-editor-bar__language[data-language=zh-hans]")  # the one switch: every field to Chinese
     page.fill("#id_title_zh_hans", "周五发布")
     page.fill("#id_body_zh_hans", "## 为什么不呢\n\n小步发布。\n\n```python\nprint('deploy')\n```\n")
     # The live preview renders the Markdown (code highlighted) while typing.
@@ -38,12 +38,13 @@ def test_an_editor_writes_previews_schedules_and_the_post_goes_live(site, new_pa
     page.select_option("#id_status", "scheduled")
     page.fill("#id_published_at_0", at.strftime("%Y-%m-%d"))
     page.fill("#id_published_at_1", at.strftime("%H:%M:%S"))
-    page.fill("#id_cover", str(cover.pk))
+    page.select_option("#id_cover", str(cover.pk))  # the cover picker (the library's public images)
     page.locator("input[name=_continue]").click()
     page.wait_for_url("**/admin/blog/post/*/change/**")
     post = Post.objects.get(title_en="Shipping on Fridays")
     assert post.status == Post.Status.SCHEDULED
     assert post.cover_id == cover.pk
+    page.locator(".ink-cover__thumb").wait_for()  # saved: the chosen cover's thumbnail
     shot(page, "2-editor-scheduled")
 
     # Not live yet: readers get a 404 and the feed does not list it.
