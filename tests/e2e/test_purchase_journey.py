@@ -16,7 +16,7 @@ def payments_on(settings, live_server):
     """Payments configured as an operator would, pointed at the stand-in (as STRIPE_API_BASE does at boot)."""
     from apps.payments.stripe_standin import StripeStandIn
 
-    secret = "whsec_e2e"  # noqa: S105 - the stand-in's test secret
+    secret = "whsec_e2e"
     with StripeStandIn(webhook_url=f"{live_server.url}/payments/stripe/webhook/", webhook_secret=secret) as standin:
         settings.STRIPE_SECRET_KEY = "sk_test_e2e"
         settings.STRIPE_PUBLISHABLE_KEY = "pk_test_e2e"
