@@ -79,7 +79,7 @@ screenshots: $(VENV)/.installed-dev messages
 # Schemathesis over /api/schema/ as anonymous, reader and editor against a scratch gunicorn (DEBUG off).
 # `make fuzz`: 10 minutes per persona; `make fuzz-ci`: the bounded run of .ci/run (1 minute per persona).
 FUZZ_MAX_TIME ?= 600
-.PHONY: fuzz fuzz-ci audit-security
+.PHONY: fuzz fuzz-ci audit-security e2e audit
 fuzz: $(VENV)/.installed-dev messages
 	FUZZ_MAX_TIME=$(FUZZ_MAX_TIME) FUZZ_MAX_EXAMPLES=$${FUZZ_MAX_EXAMPLES:-200} $(PY) scripts/fuzz_api.py
 
@@ -89,3 +89,13 @@ fuzz-ci: $(VENV)/.installed-dev messages
 # `manage.py check --deploy` with production settings, then pip-audit over the installed pinned packages.
 audit-security: $(VENV)/.installed-dev
 	$(PY) scripts/audit_security.py
+
+# Browser journeys (tests/e2e): Playwright for Python driving Debian's chromium against a live server;
+# screenshots in tests/e2e/artifacts/.
+e2e: system-packages $(VENV)/.installed-dev messages
+	scripts/audit_tools.sh
+	E2E=1 $(PY) -m pytest tests/e2e -n 0 $(PYTEST_ARGS)
+
+# Lighthouse, axe-core and the Nu HTML Checker on the reader pages, both languages (bench/audit_pages.sh).
+audit: system-packages $(VENV)/.installed-dev messages
+	bench/audit_pages.sh

@@ -7,10 +7,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TOOLS="${AUDIT_TOOLS:-/tmp/audit}"
-if [ ! -x "$TOOLS/node_modules/.bin/lighthouse" ] || [ ! -f "$TOOLS/node_modules/vnu-jar/build/dist/vnu.jar" ]; then
-  mkdir -p "$TOOLS"
-  (cd "$TOOLS" && [ -f package.json ] || npm init -y > /dev/null)
-  (cd "$TOOLS" && npm install --no-audit --no-fund lighthouse@12.8 axe-core > /dev/null)
-  (cd "$TOOLS" && npm install --no-audit --no-fund --ignore-scripts vnu-jar > /dev/null)
-fi
+scripts/audit_tools.sh
 AUDIT_TOOLS="$TOOLS" exec .venv/bin/python bench/audit/run_audits.py
