@@ -185,9 +185,10 @@ def post_list_related(*, post: Post, limit: int = 4, links_only: bool = False) -
     links = Post.tags.through.objects.filter(live_q(prefix="post__"), tag_id__in=tag_ids).exclude(post_id=post.pk)
     order = ("-shared_tags", "-post__published_at", "-post_id")
     if links_only:
-        columns = [f"post__{name}" for name in LINK_POST_FIELDS]
+        # `Model.from_db` takes the values in the model's field order (not in the order of `names`).
+        names = [f.attname for f in Post._meta.concrete_fields if f.attname in {"id", *LINK_POST_FIELDS}]
+        columns = [f"post__{name}" for name in names if name != "id"]
         rows = links.values("post_id", *columns).annotate(shared_tags=Count("tag_id")).order_by(*order)[:limit]
-        names = ["id", *LINK_POST_FIELDS]
         related = []
         for row in rows:
             link = Post.from_db(links.db, names, [row["post_id"], *(row[column] for column in columns)])
