@@ -53,6 +53,23 @@ def _strict(field_class: type[fields.Field], accepts: Callable[[Any], bool]) -> 
     field_class.to_internal_value = to_internal_value  # type: ignore[method-assign]
 
 
+def _max_length_as_sent(field_class: type[fields.CharField]) -> None:
+    """`maxLength` counts what was sent: DRF trims the whitespace first, so a value over the limit by its
+    leading or trailing spaces would pass (the schema refuses it)."""
+    original = field_class.run_validation
+    if getattr(original, "_json_types", False):
+        return
+
+    def run_validation(self: fields.CharField, data: Any = fields.empty) -> Any:
+        if isinstance(data, str) and self.max_length is not None and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
+        return original(self, data)
+
+    run_validation._json_types = True  # type: ignore[attr-defined]
+    field_class.run_validation = run_validation  # type: ignore[method-assign]
+
+
 def install() -> None:
     for field_class, accepts in RULES:
         _strict(field_class, accepts)
+    _max_length_as_sent(fields.CharField)

@@ -11,6 +11,7 @@ import yaml
 
 from apps.blog.tests.factories import PostFactory, SectionFactory
 from apps.community import services as community
+from apps.media.tests.factories import image_bytes, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -271,3 +272,31 @@ def test_friend_link_schemes_are_in_the_schema(schema, api_client, reader):
     assert list(answer.json()["errors"]) == ["url"]
     answer = api_client.post("/api/v1/friends/", {**link, "description_en": 0}, format="json")
     assert list(answer.json()["errors"]) == ["url", "description_en"] or "description_en" in answer.json()["errors"]
+
+
+def test_a_value_over_max_length_is_refused_even_if_trimming_would_shorten_it(api_client, reader):
+    api_client.force_authenticate(reader)
+    limit = next(
+        f.max_length
+        for f in __import__("apps.accounts.models", fromlist=["User"]).User._meta.fields
+        if f.name == "display_name"
+    )
+    answer = api_client.patch("/api/v1/users/me/", {"display_name": "\x1c" + "x" * limit}, format="json")
+    assert answer.status_code == 400
+    assert list(answer.json()["errors"]) == ["display_name"]
+    assert (
+        api_client.patch("/api/v1/users/me/", {"display_name": " " + "x" * (limit - 1)}, format="json").status_code
+        == 200
+    )
+
+
+def test_media_edits_take_json_only_and_uploads_multipart(schema, api_client, reader):
+    for method in ("put", "patch"):
+        assert list(_operation(schema, method, "/api/v1/media/{id}/")["requestBody"]["content"]) == ["application/json"]
+    assert "multipart/form-data" in _operation(schema, "post", "/api/v1/media/")["requestBody"]["content"]
+    api_client.force_authenticate(reader)
+    uploaded = api_client.post("/api/v1/media/", {"files": [upload(image_bytes((8, 8)), "a.jpg")]}, format="multipart")
+    asset = uploaded.json()["results"][0]["id"]
+    answer = api_client.patch(f"/api/v1/media/{asset}/", b"[]", content_type="multipart/form-data; boundary=x")
+    assert answer.status_code == 415
+    assert api_client.patch(f"/api/v1/media/{asset}/", {"title_en": "A"}, format="json").status_code == 200
