@@ -187,10 +187,13 @@ def post_list_related(*, post: Post, limit: int = 4, links_only: bool = False) -
     if links_only:
         columns = [f"post__{name}" for name in LINK_POST_FIELDS]
         rows = links.values("post_id", *columns).annotate(shared_tags=Count("tag_id")).order_by(*order)[:limit]
-        names = ["id", *LINK_POST_FIELDS]
+        # `from_db` takes the values in the model's field order (not the order asked for).
+        names = [f.attname for f in Post._meta.concrete_fields if f.attname in ("id", *LINK_POST_FIELDS)]
         related = []
         for row in rows:
-            link = Post.from_db(links.db, names, [row["post_id"], *(row[column] for column in columns)])
+            link = Post.from_db(
+                links.db, names, [row["post_id"] if name == "id" else row[f"post__{name}"] for name in names]
+            )
             link.shared_tags = row["shared_tags"]
             related.append(link)
         return related
