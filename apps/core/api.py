@@ -20,11 +20,19 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from .numbers import parse_whole_number
 
 
+def _odd_single_value(request: Any, name: str) -> bool:
+    """True if the query parameter is there but is not one value: empty, or repeated."""
+    values = request.query_params.getlist(name)
+    return bool(values) and (len(values) > 1 or values[0] == "")
+
+
 class StandardPagination(PageNumberPagination):
     """`?page=` and `?page_size=` (capped at 100); body has count, next, previous, results.
 
     Both are read as the reader pages read `?page=` (`parse_whole_number`: ASCII digits only): an odd
     page is a 404 "Invalid page.", an odd page size a 400 naming `page_size` (DRF would ignore it).
+    The schema says each is one integer: an empty value (`?page=`) or a repeated one (`?page=1&page=2`)
+    is odd too (DRF would read the first page, or the last value).
     """
 
     page_size = 20
@@ -32,6 +40,8 @@ class StandardPagination(PageNumberPagination):
     max_page_size = 100
 
     def get_page_number(self, request: Any, paginator: Any) -> Any:
+        if _odd_single_value(request, self.page_query_param):
+            raise exceptions.NotFound(self.invalid_page_message)
         value = super().get_page_number(request, paginator)
         if value in self.last_page_strings:
             return value
@@ -42,10 +52,11 @@ class StandardPagination(PageNumberPagination):
 
     def get_page_size(self, request: Any) -> int:
         value = request.query_params.get(self.page_size_query_param, "")
-        if not value:
+        odd = _odd_single_value(request, self.page_size_query_param)
+        if not value and not odd:
             return self.page_size
-        size = parse_whole_number(value)
-        if size is None and value.isascii() and value.isdigit() and value.strip("0"):
+        size = None if odd else parse_whole_number(value)
+        if size is None and not odd and value.isascii() and value.isdigit() and value.strip("0"):
             size = self.max_page_size  # more digits than any count: as large as a page gets
         if size is None:
             message = _("Enter a whole number from 1 to %(max)d (larger sizes count as %(max)d).")

@@ -13,6 +13,11 @@ class CoreConfig(AppConfig):
         from django.conf import settings
         from django.contrib import admin
 
+        from . import json_types
+
+        # JSON bodies hold the types the schema names ("0" is no boolean, 0 no string): see json_types.
+        json_types.install()
+
         # Brand the admin once, from settings, for every app's pages.
         admin.site.site_header = format_lazy(_("{site} administration"), site=settings.SITE_NAME)
         admin.site.site_title = settings.SITE_NAME

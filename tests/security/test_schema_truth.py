@@ -11,6 +11,7 @@ import yaml
 
 from apps.blog.tests.factories import PostFactory, SectionFactory
 from apps.community import services as community
+from apps.media.tests.factories import image_bytes, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -176,3 +177,126 @@ def test_an_empty_analytics_parameter_is_a_400_naming_it(api_client, admin_user,
     assert answer.status_code == 400, query
     assert set(answer.json()) == SHAPE
     assert query.split("&")[-1].rstrip("=") in answer.json()["errors"]
+
+
+# --- Issue 10 again, after the friend links, payments and legacy merges ------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/sections/?lang=",
+        "/api/v1/tags/?lang=",
+        "/api/v1/tags/?lang=en&lang=zh-hans",
+        "/api/v1/posts/?lang=",
+    ],
+)
+def test_an_empty_or_repeated_lang_is_a_400_like_an_unknown_one(schema, api_client, url):
+    assert _parameter(_operation(schema, "GET", "/api/v1/tags/"), "lang")["schema"]["enum"] == ["en", "zh-hans"]
+    answer = api_client.get(url)
+    assert answer.status_code == 400, url
+    assert list(answer.json()["errors"]) == ["lang"]
+    assert api_client.get("/api/v1/sections/?lang=zh-hans")["Content-Language"] == "zh-hans"
+
+
+@pytest.mark.parametrize(
+    ("query", "status"),
+    [("page=", 404), ("page=1&page=1", 404), ("page_size=", 400), ("page_size=5&page_size=6", 400)],
+)
+def test_an_empty_or_repeated_page_is_refused_not_read_as_the_first(schema, api_client, query, status):
+    assert _parameter(_operation(schema, "GET", "/api/v1/tags/"), "page")["schema"]["type"] == "integer"
+    answer = api_client.get(f"/api/v1/tags/?{query}")
+    assert answer.status_code == status, query
+    assert set(answer.json()) == SHAPE
+    assert api_client.get("/api/v1/tags/?page=1&page_size=5").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"bio": 0}, "bio"),
+        ({"display_name": True}, "display_name"),
+        ({"bio": "fine", "preferred_language": 1}, "preferred_language"),
+    ],
+)
+def test_a_json_body_value_of_another_type_is_refused_not_coerced(schema, api_client, reader, body, field):
+    ref = _operation(schema, "PATCH", "/api/v1/users/me/")["requestBody"]["content"]["application/json"]["schema"]
+    request = schema["components"]["schemas"][ref["$ref"].rsplit("/", 1)[1]]["properties"]
+    assert request["bio"]["type"] == "string"
+    api_client.force_authenticate(reader)
+    answer = api_client.patch("/api/v1/users/me/", body, format="json")
+    assert answer.status_code == 400, body
+    assert list(answer.json()["errors"]) == [field]
+    assert api_client.patch("/api/v1/users/me/", {"bio": "0"}, format="json").json()["bio"] == "0"
+
+
+def test_a_json_boolean_is_true_or_false_only(api_client, reader):
+    api_client.force_authenticate(reader)
+    for value in (0, 1, "true", "yes"):
+        answer = api_client.patch("/api/v1/notification-preferences/me/", {"email_on_reply": value}, format="json")
+        assert answer.status_code == 400, value
+        assert list(answer.json()["errors"]) == ["email_on_reply"]
+    answer = api_client.patch("/api/v1/notification-preferences/me/", {"email_on_reply": False}, format="json")
+    assert answer.status_code == 200
+    assert answer.json()["email_on_reply"] is False
+
+
+def test_a_refresh_token_of_another_type_is_refused_and_a_blank_one_is_no_token(api_client):
+    assert api_client.post("/api/v1/auth/logout/", {"refresh": 0}, format="json").status_code == 400
+    for body, fmt in (({"refresh": ""}, "json"), ({"refresh": " "}, None)):
+        answer = api_client.post("/api/v1/auth/refresh/", body, format=fmt)
+        assert answer.status_code == 401, body  # the documented "no token at all"
+
+
+def test_a_newsletter_token_that_names_nothing_is_a_documented_404(schema, api_client):
+    for path in ("/api/v1/subscribers/confirm/", "/api/v1/subscribers/unsubscribe/"):
+        assert "404" in _operation(schema, "POST", path)["responses"]
+        for token in ("nope", " "):
+            answer = api_client.post(path, {"token": token}, format="json")
+            assert answer.status_code == 404, (path, token)
+            assert answer.json()["detail"] == "This link is not valid or has expired."
+
+
+def test_a_blank_post_slug_names_no_post(api_client, reader):
+    api_client.force_authenticate(reader)
+    assert api_client.post("/api/v1/bookmarks/", {"post": "\r"}, format="json").status_code == 404
+
+
+def test_friend_link_schemes_are_in_the_schema(schema, api_client, reader):
+    body = schema["components"]["schemas"]["FriendLinkApplyRequest"]["properties"]
+    assert body["url"]["pattern"] == "^[Hh][Tt][Tt][Pp][Ss]?://"
+    api_client.force_authenticate(reader)
+    link = {"name": "Site", "url": "ftp://site.example.org/", "description_en": "Hi"}
+    answer = api_client.post("/api/v1/friends/", link, format="json")
+    assert answer.status_code == 400
+    assert list(answer.json()["errors"]) == ["url"]
+    answer = api_client.post("/api/v1/friends/", {**link, "description_en": 0}, format="json")
+    assert list(answer.json()["errors"]) == ["url", "description_en"] or "description_en" in answer.json()["errors"]
+
+
+def test_a_value_over_max_length_is_refused_even_if_trimming_would_shorten_it(api_client, reader):
+    api_client.force_authenticate(reader)
+    limit = next(
+        f.max_length
+        for f in __import__("apps.accounts.models", fromlist=["User"]).User._meta.fields
+        if f.name == "display_name"
+    )
+    answer = api_client.patch("/api/v1/users/me/", {"display_name": "\x1c" + "x" * limit}, format="json")
+    assert answer.status_code == 400
+    assert list(answer.json()["errors"]) == ["display_name"]
+    assert (
+        api_client.patch("/api/v1/users/me/", {"display_name": " " + "x" * (limit - 1)}, format="json").status_code
+        == 200
+    )
+
+
+def test_media_edits_take_json_only_and_uploads_multipart(schema, api_client, reader):
+    for method in ("put", "patch"):
+        assert list(_operation(schema, method, "/api/v1/media/{id}/")["requestBody"]["content"]) == ["application/json"]
+    assert "multipart/form-data" in _operation(schema, "post", "/api/v1/media/")["requestBody"]["content"]
+    api_client.force_authenticate(reader)
+    uploaded = api_client.post("/api/v1/media/", {"files": [upload(image_bytes((8, 8)), "a.jpg")]}, format="multipart")
+    asset = uploaded.json()["results"][0]["id"]
+    answer = api_client.patch(f"/api/v1/media/{asset}/", b"[]", content_type="multipart/form-data; boundary=x")
+    assert answer.status_code == 415
+    assert api_client.patch(f"/api/v1/media/{asset}/", {"title_en": "A"}, format="json").status_code == 200

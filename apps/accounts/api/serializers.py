@@ -70,7 +70,10 @@ class RoleSerializer(serializers.Serializer):
 
 
 class RefreshSerializer(serializers.Serializer):
-    refresh = serializers.CharField(required=False, help_text="Bearer clients; cookie clients send nothing.")
+    # Blank (or only spaces, from a form) is "no token in the body": the cookie's, or the documented 401.
+    refresh = serializers.CharField(
+        required=False, allow_blank=True, help_text="Bearer clients; cookie clients send nothing (or an empty value)."
+    )
 
 
 class TokenPairSerializer(serializers.Serializer):

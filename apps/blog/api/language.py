@@ -13,9 +13,11 @@ from apps.blog.models import LANGUAGE_CODES
 
 
 def requested_language(request: HttpRequest) -> tuple[str, str | None]:
-    """(language, error): an unknown `?lang=` is an error, never a silent fallback."""
-    asked = request.GET.get("lang")
-    if asked:
+    """(language, error): an unknown `?lang=` is an error, never a silent fallback; so is an empty one
+    (`?lang=`) or more than one (`?lang=en&lang=zh-hans`), which the schema's enum refuses too."""
+    if "lang" in request.GET:
+        values = request.GET.getlist("lang")
+        asked = values[-1] if len(values) == 1 else ",".join(values)
         code = asked.lower().replace("_", "-")
         if code in LANGUAGE_CODES:
             return code, None

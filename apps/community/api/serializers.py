@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -116,7 +117,8 @@ class CommentUpdateSerializer(serializers.Serializer):
 
 
 class PostRefSerializer(serializers.Serializer):
-    post = serializers.CharField(max_length=200, help_text="The post's slug.")
+    # Not trimmed: " " names no post (a 404, like any other slug nobody has), it is not a missing field.
+    post = serializers.CharField(max_length=200, trim_whitespace=False, help_text="The post's slug.")
 
 
 class LikeSerializer(serializers.ModelSerializer):
@@ -188,8 +190,14 @@ class FriendLinkApplySerializer(serializers.Serializer):
     the page's form also takes an upload."""
 
     name = serializers.CharField(max_length=80)
-    url = serializers.URLField(max_length=300)
-    logo_url = serializers.URLField(max_length=300, required=False, allow_blank=True, default="")
+    # The schemes the link accepts (a URL field alone takes ftp:// too), stated as patterns in the schema.
+    url = serializers.URLField(max_length=300, validators=[RegexValidator(r"^[Hh][Tt][Tt][Pp][Ss]?://")])
+    logo_url = serializers.URLField(
+        max_length=300,
+        required=False,
+        allow_blank=True,
+        validators=[RegexValidator(r"^[Hh][Tt][Tt][Pp][Ss]://")],
+    )
     description_en = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     description_zh_hans = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
@@ -209,7 +217,10 @@ class SubscribeSerializer(serializers.Serializer):
 
 
 class SubscriptionTokenSerializer(serializers.Serializer):
-    token = serializers.CharField(max_length=500, help_text="The signed token from the e-mail's link.")
+    # Not trimmed: " " is a token that is not valid (404), not a missing one.
+    token = serializers.CharField(
+        max_length=500, trim_whitespace=False, help_text="The signed token from the e-mail's link."
+    )
 
 
 class SubscribeAnswerSerializer(serializers.Serializer):

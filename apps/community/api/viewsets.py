@@ -376,7 +376,9 @@ class SubscriberViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets
         data.is_valid(raise_exception=True)
         subscriber = apply(token=data.validated_data["token"])
         if subscriber is None:
-            raise exceptions.ValidationError({"token": [_("This link is not valid or has expired.")]}, code="invalid")
+            # A well-formed request naming no subscription (a token not ours, or expired): "not found",
+            # like any other object the caller cannot name; the schema's `token` is any string.
+            raise exceptions.NotFound(_("This link is not valid or has expired."), code="invalid_token")
         return Response({"status": subscriber.status, "language": subscriber.language})
 
     @extend_schema(request=s.SubscriptionTokenSerializer, responses=s.SubscriptionStateSerializer)

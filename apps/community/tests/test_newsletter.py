@@ -96,12 +96,13 @@ def test_the_api_confirms_with_the_token_and_refuses_a_bad_one(api_client, djang
         api_client.post("/api/v1/subscribers/", {"email": "new@mail.test"}, format="json")
     token = _token(_link(mail.outbox[0], "confirm"))
     bad = api_client.post("/api/v1/subscribers/confirm/", {"token": token + "x"}, format="json")
-    assert bad.status_code == 400
+    assert bad.status_code == 404
+    assert bad.json()["detail"] == "This link is not valid or has expired."
     good = api_client.post("/api/v1/subscribers/confirm/", {"token": token}, format="json")
     assert good.status_code == 200
     assert good.json() == {"status": "active", "language": "en"}
     # The confirmation token does not unsubscribe (each token does one thing).
-    assert api_client.post("/api/v1/subscribers/unsubscribe/", {"token": token}, format="json").status_code == 400
+    assert api_client.post("/api/v1/subscribers/unsubscribe/", {"token": token}, format="json").status_code == 404
 
 
 def test_an_expired_confirmation_link_is_refused(client, settings, django_capture_on_commit_callbacks):

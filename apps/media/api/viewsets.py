@@ -13,6 +13,7 @@ from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from apps.media import selectors, services
 from apps.media.models import Asset
@@ -31,6 +32,18 @@ class AssetViewSet(
     serializer_class = AssetSerializer
     permission_classes = (permissions.IsAuthenticated,)
     parser_classes = (MultiPartParser, FormParser, JSONParser)
+
+    def get_parsers(self) -> list[Any]:
+        # Only the upload takes files (multipart); every other body is JSON, the API's default and what
+        # the schema says (a form body is no object of the schema's fields: it would be read as empty).
+        # Called before DRF sets `self.action`: the action is read from the method (Django's `setup`).
+        request = getattr(self, "request", None)
+        action = getattr(self, "action", None) or (
+            (getattr(self, "action_map", None) or {}).get(request.method.lower()) if request is not None else None
+        )
+        if action in (None, "create"):
+            return super().get_parsers()
+        return [parser() for parser in api_settings.DEFAULT_PARSER_CLASSES]
     filterset_class = AssetFilter
     search_fields = ("original_name", "title_en", "title_zh_hans", "alt_text_en", "alt_text_zh_hans")
     ordering_fields = ("created_at", "size", "original_name", "kind")
