@@ -69,7 +69,7 @@ def environment(workdir: Path, port: int) -> dict[str, str]:
         "COMMUNITY_HOLD_FIRST_COMMENT": "false",
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
     }
-    for name in ("SUBSCRIBE_RATE_IP", "NEWSLETTER_SUBSCRIBE_RATE", "COMMUNITY_SUBSCRIBE_RATE"):
+    for name in ("NEWSLETTER_SUBSCRIBE_RATE_IP", "NEWSLETTER_SUBSCRIBE_RATE_EMAIL"):
         env[name] = "1000000/10min"
     return env
 
