@@ -31,10 +31,11 @@ PASSWORD = "correct horse battery"
 
 if os.environ.get("E2E") != "1":
     collect_ignore_glob = ["test_*.py"]  # `make e2e` runs them; `make test` stays quick
-
-# Playwright's sync API runs an event loop in this thread; the ORM calls the test makes between
-# page actions are ordinary synchronous code.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+else:
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes between
+    # page actions are ordinary synchronous code. Only for `make e2e`: the ordinary suite's
+    # `check --deploy` subprocess would (rightly) refuse this variable.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(scope="session")
