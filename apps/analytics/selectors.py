@@ -603,10 +603,11 @@ def _views_map_build() -> dict[str, int]:
     views: dict[str, int] = defaultdict(int)
     through = 0
     for kind, object_id, n in totals:
+        # MariaDB types the UNION's columns as DECIMAL (the marker row is a literal): back to int.
         if kind == _THROUGH_KIND:
-            through = object_id
+            through = int(object_id)
         else:
-            views[f"{kind}:{object_id}"] += n
+            views[f"{kind}:{int(object_id)}"] += int(n)
     raw = PageView.objects.exclude(post__isnull=True, project__isnull=True)
     if through:
         raw = raw.filter(time__gte=day_start(date.fromordinal(through) + timedelta(days=1)))
