@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from apps.core.db import lock_rows
 from apps.core.queue import enqueue_on_commit
 from apps.media import services as media_services
 from apps.media import speech
@@ -1179,7 +1180,7 @@ def _clean_points(points: Iterable[Any]) -> list[str]:
 @transaction.atomic
 def key_points_accept(*, key_points: KeyPoints, by: Any, points: Iterable[str] | None = None) -> KeyPoints:
     """Publish the draft points (as edited when `points` is given): readers see them from now on."""
-    key_points = KeyPoints.objects.select_for_update().select_related("post").get(pk=key_points.pk)
+    key_points = lock_rows(KeyPoints.objects.select_related("post")).get(pk=key_points.pk)
     if points is None and key_points.state == ReviewState.REJECTED:
         raise ValidationError(_("These key points were rejected; write them again for new ones."), code="rejected")
     cleaned = _clean_points(key_points.points if points is None else points)

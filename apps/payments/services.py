@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from apps.blog import services as blog_services
 from apps.blog.models import AccessGrant, Post, Project
+from apps.core.db import lock_rows
 from apps.core.queue import enqueue_on_commit
 
 from . import selectors
@@ -249,7 +250,7 @@ def order_mark_paid(*, order_id: int, payment_intent_id: str = "", payment_metho
     """pending (or failed) → paid, with its invoice and access. Returns False when it was paid already."""
     _counter_ensure(Invoice.Kind.INVOICE, timezone.localtime(at or timezone.now()).year)
     with transaction.atomic():
-        order = Order.objects.select_for_update().select_related("buyer", "project", "post").get(pk=order_id)
+        order = lock_rows(Order.objects.select_related("buyer", "project", "post")).get(pk=order_id)
         if not order.can_transition_to(Order.Status.PAID) or order.status == Order.Status.PAID:
             return False
         order.transition_to(Order.Status.PAID, at=at)
@@ -291,7 +292,7 @@ def _refund_record(
     note, and access revoked when everything was given back. Returns None when already recorded."""
     _counter_ensure(Invoice.Kind.CREDIT_NOTE, timezone.localtime().year)
     with transaction.atomic():
-        order = Order.objects.select_for_update().select_related("buyer", "project", "post").get(pk=order_id)
+        order = lock_rows(Order.objects.select_related("buyer", "project", "post")).get(pk=order_id)
         if Refund.objects.filter(stripe_refund_id=stripe_refund_id).exists():
             return None
         # A refund first seen through `charge.refunded` without its id is kept under the charge's name;
@@ -522,7 +523,7 @@ def invoice_deliver(*, invoice_id: int) -> bool:
         return False
     invoice_pdf_ensure(invoice=invoice)
     with transaction.atomic():
-        invoice = Invoice.objects.select_for_update().select_related("order").get(pk=invoice_id)
+        invoice = lock_rows(Invoice.objects.select_related("order")).get(pk=invoice_id)
         if invoice.emailed_at is not None:
             return False
         order = invoice.order
