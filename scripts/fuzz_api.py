@@ -205,14 +205,20 @@ def main() -> int:
     failed: list[str] = []
     # Payments on, against Stripe's local stand-in (stdlib only): without keys the checkout answers its
     # documented 503 "not configured", which the fuzz run's "no server error" check cannot tell apart.
+    # The same for AI translation and key points, against DashScope's stand-in.
     sys.path.insert(0, str(ROOT))
+    from apps.blog.qwen_standin import QwenStandIn
     from apps.payments.stripe_standin import StripeStandIn
 
     standin = StripeStandIn(webhook_url=f"http://127.0.0.1:{port}/payments/stripe/webhook/").start()
+    qwen = QwenStandIn().start()
     env.update(
         STRIPE_SECRET_KEY="sk_test_standin",  # noqa: S106 - the stand-in's test key
         STRIPE_WEBHOOK_SECRET=standin.webhook_secret,
         STRIPE_API_BASE=standin.url,
+        QWEN_API_KEY="standin-key",
+        QWEN_API_BASE_URL=qwen.url,
+        QWEN_API_TIMEOUT="10",
     )
     prepare(env, fresh)
     log = workdir / "gunicorn.log"
@@ -226,6 +232,7 @@ def main() -> int:
     finally:
         stop(process)
         standin.stop()
+        qwen.stop()
         server_errors = log.read_text(errors="replace").count("Internal Server Error") if log.exists() else 0
         if not keep:
             reports = ROOT / ".artifacts" / "fuzz"

@@ -8,6 +8,7 @@ the parameter instead, like any other invalid value. Use it for every date-time 
 `StrictFilterBackend` (the API's default filter backend) answers what the schema promises: see there.
 """
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -53,6 +54,7 @@ _TYPED_FILTERS = (
     django_filters.ChoiceFilter,
 )
 _BOOLEANS = ("true", "false")
+_INTEGER = re.compile(r"[+-]?[0-9]+")
 
 
 class StrictFilterBackend(DjangoFilterBackend):
@@ -88,10 +90,15 @@ def _unreadable(filterset: Any, params: Any) -> dict[str, list[str]]:
         if not values:
             continue
         typed = isinstance(filter_, _TYPED_FILTERS)
+        by_id = False
         if isinstance(filter_, django_filters.ModelChoiceFilter):  # a ChoiceFilter too
-            typed = not filter_.extra.get("to_field_name")  # a slug is a free string; an id is not
+            # A slug is a free string; an id is not (django-filter names `id` for a plain foreign key).
+            typed = by_id = filter_.extra.get("to_field_name") in (None, "", "id", "pk")
         if typed and any(value == "" for value in values):
             errors[name] = [str(_("Enter a value, or leave the parameter out."))]
+        elif by_id and any(not _INTEGER.fullmatch(value) for value in values):
+            # The schema documents an integer id: `?owner=null` is a mistake to name, not "no such owner".
+            errors[name] = [str(_("Enter a whole number."))]
         elif isinstance(filter_, django_filters.BooleanFilter) and any(v not in _BOOLEANS for v in values):
             errors[name] = [str(_("Enter true or false."))]
     return errors
