@@ -69,6 +69,7 @@ def celery_worker_on_redis(settings):
     """
     import os
 
+    from celery._state import _set_task_join_will_block
     from celery.contrib.testing.worker import start_worker
 
     from blog_site.celery import app
@@ -88,6 +89,9 @@ def celery_worker_on_redis(settings):
     finally:
         app.conf.update(saved)
         _forget_celery_connections(app)
+        # The worker's pool marks this process as "inside a worker" (a global Celery never resets): an
+        # eager task's `.get()` in a later test on this xdist worker would then refuse to block.
+        _set_task_join_will_block(False)
 
 
 def _forget_celery_connections(app) -> None:
