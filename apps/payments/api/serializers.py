@@ -22,10 +22,17 @@ class CheckoutSerializer(serializers.Serializer):
 
 
 class InvoiceSerializer(serializers.ModelSerializer):
+    """An invoice or a credit note, with the API link that downloads its PDF."""
+
+    download_url = serializers.SerializerMethodField()
+
     class Meta:
         model = Invoice
-        fields = ("id", "kind", "number", "issued_at", "net", "tax_amount", "total")
+        fields = ("id", "kind", "number", "issued_at", "net", "tax_amount", "total", "download_url")
         read_only_fields = fields
+
+    def get_download_url(self, document: Invoice) -> str:
+        return reverse("payment-order-document", kwargs={"pk": document.order_id, "document_id": document.pk})
 
 
 class OrderSerializer(serializers.ModelSerializer):

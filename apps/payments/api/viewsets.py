@@ -121,6 +121,16 @@ class OrderViewSet(PaymentErrorsMixin, mixins.ListModelMixin, mixins.RetrieveMod
             raise exceptions.NotFound("This order has no invoice (it is not paid).")
         return invoice_file_response(document)
 
+    @extend_schema(responses={(200, "application/pdf"): PDF})
+    @action(detail=True, methods=["get"], url_path=r"documents/(?P<document_id>[0-9]{1,18})")
+    def document(self, request: Request, pk: Any = None, document_id: str = "") -> Any:
+        """Download one of the order's documents (PDF): its invoice or a credit note"""
+        order = self.get_object()
+        document = order.invoices.filter(pk=int(document_id)).first()
+        if document is None:
+            raise exceptions.NotFound("This order has no such document.")
+        return invoice_file_response(document)
+
     @extend_schema(
         request=s.RefundRequestSerializer,
         responses={200: s.OrderSerializer, 502: PROVIDER_FAILED, 503: NOT_CONFIGURED},

@@ -203,3 +203,35 @@ def test_an_editor_prices_a_premium_post_and_readers_see_the_price(api_client, e
     api_client.force_authenticate(None)
     body = api_client.get(f"/api/v1/posts/{post.slug}/").json()
     assert (body["price"], body["currency"], body["locked"]) == (450, "USD", True)
+
+
+def test_the_api_lists_the_invoice_and_credit_notes_with_links_only_the_buyer_can_follow(
+    client, api_client, admin_user, reader, editor, project_for_sale, stripe_standin, django_capture_on_commit_callbacks
+):
+    from apps.accounts.tests.factories import UserFactory
+    from apps.payments import services
+
+    client.force_login(reader)
+    client.post("/en/payments/checkout/", {"project": project_for_sale.pk})
+    order = Order.objects.filter(buyer=reader).get()
+    with django_capture_on_commit_callbacks(execute=True):
+        post_webhook(client, stripe_standin, stripe_standin.complete(order.stripe_session_id))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.order_refund(order=order, amount=500, by=admin_user, reason="asked")
+
+    api_client.force_authenticate(reader)
+    documents = api_client.get(f"/api/v1/payments/orders/{order.pk}/").json()["documents"]
+    assert sorted((d["kind"], d["total"]) for d in documents) == [("credit_note", 500), ("invoice", 2000)]
+    note = next(d for d in documents if d["kind"] == "credit_note")
+    assert note["download_url"] == f"/api/v1/payments/orders/{order.pk}/documents/{note['id']}/"
+    pdf = api_client.get(note["download_url"])
+    assert pdf.status_code == 200
+    assert pdf["Content-Type"] == "application/pdf"
+    assert b"".join(pdf.streaming_content).startswith(b"%PDF-")
+
+    assert api_client.get(f"/api/v1/payments/orders/{order.pk}/documents/999999/").status_code == 404
+    assert api_client.get(f"/api/v1/payments/orders/{order.pk}/documents/99999999999999999999/").status_code == 404
+    api_client.force_authenticate(UserFactory())  # someone else: not their order
+    assert api_client.get(note["download_url"]).status_code == 404
+    api_client.force_authenticate(editor)
+    assert api_client.get(note["download_url"]).status_code == 200
