@@ -72,6 +72,8 @@ def period_parse(*, days: str | None = None, start: str | None = None, end: str 
     """The period asked for: `days` (7, 30, 90 or 365, ending today) or `start`/`end` (ISO dates,
     at most 366 days). Anything else is a ValidationError naming the parameter."""
     if start or end:
+        if days not in (None, ""):  # not silently ignored: `days` is refused alone or with a period
+            raise ValidationError({"days": [_("Give days, or start and end, not both.")]}, code="both")
         if not (start and end):
             raise ValidationError({"start" if not start else "end": [_("Give both start and end.")]}, code="required")
         first, last = _parse_date(start, "start"), _parse_date(end, "end")

@@ -128,6 +128,8 @@ def test_one_posts_stats(editor_api, traffic, schema):
         {"start": "0001-01-01", "end": "9999-12-31"},
         {"limit": "0"},
         {"limit": "1000"},
+        {"start": "2026-01-01", "end": "2026-01-02", "days": "293974"},  # not ignored: one way to say it
+        {"start": "2026-01-01", "end": "2026-01-02", "days": "7"},
     ],
 )
 def test_bad_periods_and_limits_are_400s_naming_the_parameter(editor_api, query):
