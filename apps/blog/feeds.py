@@ -78,8 +78,14 @@ class _PostFeed(Feed):
     feed_url_name = "blog:feed-rss"
 
     def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        self.request_path = request.path
         return None
+
+    def get_feed(self, obj: Any, request: HttpRequest) -> Any:
+        feed = super().get_feed(obj, request)
+        # The feed's own URL (rel="self") on SITE_URL. Set here, from this request: the feed object is one
+        # instance shared by every request (and thread), so it must not keep per-request state.
+        feed.feed["feed_url"] = absolute(request.path)
+        return feed
 
     def title(self, obj: Any) -> str:
         return settings.SITE_NAME
@@ -91,9 +97,6 @@ class _PostFeed(Feed):
 
     def link(self, obj: Any) -> str:
         return absolute(reverse("blog:home"))
-
-    def feed_url(self, obj: Any) -> str:
-        return absolute(self.request_path)
 
     def items(self, obj: Any) -> Any:
         return self.posts(selectors.post_list_published())
@@ -142,7 +145,6 @@ class SiteAtomFeed(_AtomMixin, _PostFeed):
 
 class SectionRssFeed(_PostFeed):
     def get_object(self, request: HttpRequest, slug: str) -> Section:
-        super().get_object(request)
         section = selectors.section_get_active(slug=slug)
         if section is None:
             raise Http404(_("No such section."))
@@ -164,7 +166,6 @@ class SectionAtomFeed(_AtomMixin, SectionRssFeed):
 
 class TagRssFeed(_PostFeed):
     def get_object(self, request: HttpRequest, slug: str) -> Tag:
-        super().get_object(request)
         tag = selectors.tag_get(slug=slug)
         if tag is None:
             raise Http404(_("No such tag."))

@@ -129,3 +129,13 @@ def test_robots_txt_points_at_the_sitemap(client, db):
     assert response["Content-Type"].startswith("text/plain")
     assert "Sitemap: http://127.0.0.1:8000/sitemap.xml" in response.content.decode()
     assert "Disallow: /admin/" in response.content.decode()
+
+
+def test_each_feed_names_its_own_url_as_self_on_the_site_url(client, posts, settings):
+    settings.SITE_URL = "https://blog.example.com"
+    ATOM_RSS = "{http://www.w3.org/2005/Atom}link"
+    for url in _feed_urls(posts):
+        root = _xml(client.get(url).content)
+        links = root.findall(f"{ATOM}link") + root.findall(f"channel/{ATOM_RSS}")
+        selves = [link.get("href") for link in links if link.get("rel") == "self"]
+        assert selves == [f"https://blog.example.com{url}"], url
