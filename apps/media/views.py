@@ -5,9 +5,10 @@ the JWT cookie, or `Authorization: Bearer <access>` (an API client following the
 On S3 the bucket signs URLs itself and this view is not used.
 """
 
+import re
 from typing import Any
 
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
@@ -49,7 +50,7 @@ class PrivateFileView(APIView):
     renderer_classes = (JSONRenderer,)
     content_negotiation_class = _AnyAccept
 
-    def get(self, request: Request, token: str) -> FileResponse:
+    def get(self, request: Request, token: str) -> HttpResponse:
         data = selectors.private_token_read(token=token)
         # An expired or forged link is refused to everyone; a good one only to the user it was made for.
         if data is None:
@@ -66,17 +67,72 @@ class PrivateFileView(APIView):
             handle = target.storage.open(target.file.name, "rb")
         except FileNotFoundError as exc:
             raise Http404 from exc
-        response = FileResponse(
+        response = _ranged(
+            request,
+            FileResponse(
+                handle,
+                content_type=target.mime_type,
+                as_attachment=not data.spec and asset.kind != Asset.Kind.IMAGE,
+                filename=asset.original_name or None,
+            ),
             handle,
-            content_type=target.mime_type,
-            as_attachment=not data.spec and asset.kind != Asset.Kind.IMAGE,
-            filename=asset.original_name or None,
         )
+        response["Accept-Ranges"] = "bytes"
         response["Cache-Control"] = "private, no-store"
         response["X-Content-Type-Options"] = "nosniff"
         # Never a page: should a browser still try to render the file, nothing in it runs.
         response["Content-Security-Policy"] = "default-src 'none'; sandbox"
         return response
+
+
+_RANGE = re.compile(r"bytes=(\d{0,18})-(\d{0,18})")
+_RANGE_CHUNK = 64 * 1024
+
+
+def _ranged(request: Request, response: FileResponse, handle: Any) -> HttpResponse:
+    """A single `Range: bytes=…` answered with 206 and that part only, so a large download (a bought
+    project's archive) resumes where it broke off. Several ranges, or a header we cannot read, get the
+    whole file (200), which RFC 9110 allows; a range past the end is a 416."""
+    header = request.headers.get("Range", "")
+    match = _RANGE.fullmatch(header.strip())
+    size = response.get("Content-Length")
+    # No validator to compare an `If-Range` with (the file has no ETag): the whole file, as RFC 9110 says.
+    if not match or size is None or match.group(1) == match.group(2) == "" or "If-Range" in request.headers:
+        return response
+    size = int(size)
+    first, last = match.group(1), match.group(2)
+    if first and last and int(last) < int(first):  # not a valid range: ignored (RFC 9110 14.2)
+        return response
+    if first == "":  # the last N bytes
+        start, end = max(0, size - int(last)), size - 1
+    else:
+        start, end = int(first), min(int(last), size - 1) if last else size - 1
+    if start >= size or end < start:
+        response.close()
+        refused = HttpResponse(status=416)
+        refused["Content-Range"] = f"bytes */{size}"
+        return refused
+    handle.seek(start)
+    remaining = end - start + 1
+
+    def part() -> Any:
+        left = remaining
+        try:
+            while left > 0:
+                chunk = handle.read(min(_RANGE_CHUNK, left))
+                if not chunk:
+                    return
+                left -= len(chunk)
+                yield chunk
+        finally:
+            handle.close()
+
+    partial = FileResponse(part(), status=206, content_type=response["Content-Type"])
+    if response.has_header("Content-Disposition"):
+        partial["Content-Disposition"] = response["Content-Disposition"]
+    partial["Content-Length"] = str(remaining)
+    partial["Content-Range"] = f"bytes {start}-{end}/{size}"
+    return partial
 
 
 private_file = PrivateFileView.as_view()

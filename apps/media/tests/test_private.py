@@ -110,3 +110,35 @@ def test_a_private_asset_file_opens_from_the_private_storage(private_asset, medi
     with fresh.file.open("rb") as fh:
         assert fh.read(4) == b"%PDF"
     assert (media_dirs / "private" / fresh.file.name).is_file()
+
+
+def test_a_broken_download_resumes_with_a_range_request(client, private_asset):
+    url = selectors.asset_private_url(asset=private_asset, for_user=private_asset.owner)
+    client.force_login(private_asset.owner)
+    whole = client.get(url)
+    assert whole["Accept-Ranges"] == "bytes"
+    data = b"".join(whole.streaming_content)
+    size = len(data)
+
+    def ranged(header: str) -> tuple[int, bytes, dict]:
+        answer = client.get(url, HTTP_RANGE=header)
+        body = b"".join(answer.streaming_content) if answer.streaming else answer.content
+        return answer.status_code, body, answer
+
+    status, body, answer = ranged("bytes=10-")  # the rest, after the first 10 bytes arrived
+    assert (status, body) == (206, data[10:])
+    assert answer["Content-Range"] == f"bytes 10-{size - 1}/{size}"
+    assert answer["Content-Length"] == str(size - 10)
+    assert answer["Content-Disposition"].startswith("attachment")
+    assert answer["Cache-Control"] == "private, no-store"
+    assert ranged("bytes=0-3")[:2] == (206, data[:4])
+    assert ranged("bytes=-5")[:2] == (206, data[-5:])
+    assert ranged(f"bytes=5-{size * 10}")[:2] == (206, data[5:])  # an end past the file: up to its end
+
+    status, _, answer = ranged(f"bytes={size}-")
+    assert status == 416
+    assert answer["Content-Range"] == f"bytes */{size}"
+    # What this view does not serve as a part gets the whole file: several ranges, nonsense, huge digits.
+    for header in ("bytes=0-1,4-5", "pages=1-2", "bytes=9-2x", "bytes=9-2", "bytes=" + "9" * 40 + "-"):
+        assert ranged(header)[:2] == (200, data), header
+    assert client.get(url, HTTP_RANGE="bytes=0-3", HTTP_IF_RANGE='"old"').status_code == 200
