@@ -51,9 +51,7 @@ class Asset(TimeStampedModel):
     alt_text = models.CharField(_("alt text"), max_length=300, blank=True)
     title = models.CharField(_("title"), max_length=200, blank=True)
     visibility = models.CharField(_("visibility"), max_length=8, choices=Visibility.choices, default=Visibility.PUBLIC)
-    status = models.CharField(
-        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True
-    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
     error = models.TextField(_("error"), blank=True)
 
     class Meta:

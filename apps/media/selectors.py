@@ -123,8 +123,14 @@ def asset_thumbnail_url(asset: Asset) -> str:
     if asset.visibility != Asset.Visibility.PUBLIC or not asset.file:
         return ""
     renditions = list(asset.renditions.all())
-    plain = [r for r in renditions if r.spec.startswith("w") and not r.spec.startswith("wm-") and r.mime_type == "image/webp"]
-    chosen = min(plain, key=lambda r: r.width or 0) if plain else next((r for r in renditions if r.spec.startswith("poster")), None)
+    plain = [
+        r for r in renditions if r.spec.startswith("w") and not r.spec.startswith("wm-") and r.mime_type == "image/webp"
+    ]
+    chosen = (
+        min(plain, key=lambda r: r.width or 0)
+        if plain
+        else next((r for r in renditions if r.spec.startswith("poster")), None)
+    )
     if chosen is not None:
         return chosen.storage.url(chosen.file.name)
     return asset.storage.url(asset.file.name) if asset.kind == Asset.Kind.IMAGE else ""

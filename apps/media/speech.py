@@ -214,8 +214,8 @@ def audio_join(parts: list[Path], out: Path) -> Path:
     if ffmpeg:
         listing = out.with_suffix(".txt")
         listing.write_text("".join(f"file '{p.resolve()}'\n" for p in parts))
-        _run([ffmpeg, "-v", "error", "-y", "-nostdin", "-f", "concat", "-safe", "0", "-i", str(listing)]
-             + ["-c", "copy", str(out)])  # fmt: skip
+        concat = ["-f", "concat", "-safe", "0", "-i", str(listing), "-c", "copy", str(out)]
+        _run([ffmpeg, "-v", "error", "-y", "-nostdin", *concat])
         return out
     if out.suffix == ".mp3":
         with out.open("wb") as target:
@@ -361,7 +361,9 @@ class AzureSpeech:
         try:
             import azure.cognitiveservices.speech  # noqa: F401
         except (ImportError, OSError):  # not installed, or its native library (libssl, libasound) missing
-            return _("Narration is unavailable: the Azure Speech SDK (azure-cognitiveservices-speech) is not installed.")
+            return _(
+                "Narration is unavailable: the Azure Speech SDK (azure-cognitiveservices-speech) is not installed."
+            )
         return ""
 
     def voice(self, language: str) -> str:
@@ -379,7 +381,8 @@ class AzureSpeech:
         paragraphs = "".join(f"<p>{escape(line)}</p>" for line in text.split("\n") if line.strip())
         return (
             f'<speak version="1.0" xmlns="http://www.w3.org/2001/10/synthesis" xml:lang="{locale}">'
-            f'<voice name="{escape(self.voice(language))}"><lang xml:lang="{locale}">{paragraphs}</lang></voice></speak>'
+            f'<voice name="{escape(self.voice(language))}">'
+            f'<lang xml:lang="{locale}">{paragraphs}</lang></voice></speak>'
         )
 
     def _synthesizer(self, fmt: str) -> object:

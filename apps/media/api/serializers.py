@@ -1,8 +1,5 @@
 """Serializers of the media API: assets with the URLs of their renditions, and the upload form."""
 
-from typing import Any
-
-from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from apps.media import selectors, services

@@ -44,6 +44,7 @@ class AssetViewSet(
         if action in (None, "create"):
             return super().get_parsers()
         return [parser() for parser in api_settings.DEFAULT_PARSER_CLASSES]
+
     filterset_class = AssetFilter
     search_fields = ("original_name", "title_en", "title_zh_hans", "alt_text_en", "alt_text_zh_hans")
     ordering_fields = ("created_at", "size", "original_name", "kind")

@@ -73,4 +73,5 @@ def test_the_picker_lists_public_images_with_thumbnails_and_searches(staff_clien
     assert {r["title"] for r in rows} == {"Sunset", "Harbour"}
     rows = staff_client.get(PICKER, {"q": "suns"}).json()["results"]
     assert [r["id"] for r in rows] == [sunset.pk]
-    assert rows[0]["thumbnail"] and rows[0]["url"].endswith(".jpg")
+    assert rows[0]["thumbnail"]
+    assert rows[0]["url"].endswith(".jpg")

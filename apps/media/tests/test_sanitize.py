@@ -7,10 +7,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from PIL import Image, ImageSequence, PngImagePlugin
 
+from apps.accounts.tests.factories import UserFactory
 from apps.media import sanitize, services
 from apps.media.models import Asset
-
-from apps.accounts.tests.factories import UserFactory
 
 from .factories import animated_gif, image_bytes, jpeg_with_gps_and_rotation, upload
 from .samples import (
