@@ -60,6 +60,16 @@ def admin_user(db):
     return user
 
 
+@pytest.fixture(autouse=True)
+def _celery_may_join_results():
+    """Celery keeps "a task is running here, don't block on results" in one process-wide flag that eager
+    `apply_async` sets and restores around each call: two threads running eager tasks at once (threaded
+    tests, the concurrency tests) can leave it set, and a later test's `.get()` then refuses to wait."""
+    from celery._state import _set_task_join_will_block
+
+    _set_task_join_will_block(False)
+
+
 @pytest.fixture
 def celery_worker_on_redis(settings):
     """A real Celery worker thread consuming from the Redis broker (skipped when there is no Redis).
@@ -69,7 +79,6 @@ def celery_worker_on_redis(settings):
     """
     import os
 
-    from celery._state import _set_task_join_will_block
     from celery.contrib.testing.worker import start_worker
 
     from blog_site.celery import app
@@ -89,9 +98,6 @@ def celery_worker_on_redis(settings):
     finally:
         app.conf.update(saved)
         _forget_celery_connections(app)
-        # The worker's pool marks this process as "inside a worker" (a global Celery never resets): an
-        # eager task's `.get()` in a later test on this xdist worker would then refuse to block.
-        _set_task_join_will_block(False)
 
 
 def _forget_celery_connections(app) -> None:
