@@ -22,6 +22,12 @@ class EditWindowClosed(PermissionDenied):
     code = "edit_window_closed"
 
 
+class CommentDeleted(PermissionDenied):
+    """A deleted comment keeps its place in the thread but can no longer be edited or deleted."""
+
+    code = "deleted"
+
+
 class NotTheAuthor(PermissionDenied):
     code = "not_the_author"
 

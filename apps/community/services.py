@@ -24,7 +24,7 @@ from apps.core.queue import enqueue_on_commit
 from apps.core.ratelimit import Hit, ratelimit_check
 
 from . import selectors
-from .errors import CommentingBanned, CommentingClosed, CommentRefused, EditWindowClosed, NotTheAuthor
+from .errors import CommentDeleted, CommentingBanned, CommentingClosed, CommentRefused, EditWindowClosed, NotTheAuthor
 from .models import (
     MAX_DEPTH,
     Ban,
@@ -225,7 +225,7 @@ def _check_author(*, comment: Comment, by: Any) -> None:
     if not _signed_in(by) or comment.user_id != by.pk:
         raise NotTheAuthor(_("Only the author can change this comment."))
     if comment.deleted_at is not None:
-        raise CommentRefused(_("This comment was deleted."), code="deleted")
+        raise CommentDeleted(_("This comment was deleted."))
     if comment.status not in (Comment.Status.APPROVED, Comment.Status.PENDING) or (
         timezone.now() >= comment.editable_until()
     ):

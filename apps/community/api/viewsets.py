@@ -29,11 +29,17 @@ from .permissions import (
 
 class CommunityErrorsMixin:
     """The app's refusals as API errors with their own message and code (403 `banned`,
-    `edit_window_closed`, `commenting_closed`, `not_the_author`); validation errors are the core
-    handler's 400s."""
+    `edit_window_closed`, `commenting_closed`, `not_the_author`, `deleted`); validation errors are the
+    core handler's 400s."""
 
     def handle_exception(self, exc: Exception) -> Response:
-        refusals = (errors.CommentingClosed, errors.CommentingBanned, errors.EditWindowClosed, errors.NotTheAuthor)
+        refusals = (
+            errors.CommentingClosed,
+            errors.CommentingBanned,
+            errors.EditWindowClosed,
+            errors.NotTheAuthor,
+            errors.CommentDeleted,
+        )
         if isinstance(exc, refusals):
             exc = exceptions.PermissionDenied(detail=str(exc) or None, code=exc.code)
         return super().handle_exception(exc)  # type: ignore[misc]

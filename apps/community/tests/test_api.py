@@ -179,6 +179,15 @@ def test_the_author_edits_and_deletes_within_the_window_and_nobody_else_can(api_
     assert api_client.delete(f"/api/v1/comments/{comment.pk}/").status_code == 204
     gone = api_client.get(f"/api/v1/comments/{comment.pk}/").json()
     assert (gone["is_deleted"], gone["body_html"], gone["body"]) == (True, "", None)
+    # Deleted is deleted: a second delete or an edit is refused with its reason (a 403, as documented).
+    for again in (
+        api_client.delete(f"/api/v1/comments/{comment.pk}/"),
+        api_client.patch(f"/api/v1/comments/{comment.pk}/", {}, format="json"),
+        api_client.put(f"/api/v1/comments/{comment.pk}/", {"body": "Back"}, format="json"),
+    ):
+        assert again.status_code == 403
+        assert again.json()["code"] == "deleted"
+        assert again.json()["detail"] == "This comment was deleted."
 
 
 def test_after_fifteen_minutes_the_author_gets_a_403_edit_window_closed(api_client, regular):

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from apps.blog.tests.factories import AccessGrantFactory
 from apps.community import selectors, services
-from apps.community.errors import CommentingBanned, CommentingClosed, EditWindowClosed, NotTheAuthor
+from apps.community.errors import CommentDeleted, CommentingBanned, CommentingClosed, EditWindowClosed, NotTheAuthor
 from apps.community.models import Ban, BlockedTerm, Bookmark, Comment, Like, ModerationLog
 
 from .factories import CommentFactory, PostFactory, UserFactory
@@ -266,7 +266,7 @@ def test_a_deleted_comment_keeps_its_place_with_its_text_erased(regular):
     assert thread.nodes[0].children[0].comment == reply
     assert thread.count == 1  # deleted comments are not counted
     assert selectors.comment_counts(post_ids=[post.pk]) == {post.pk: 1}
-    with pytest.raises(ValidationError):
+    with pytest.raises(CommentDeleted):
         services.comment_edit(comment=top, by=regular, body="Back from the dead")
 
 
