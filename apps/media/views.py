@@ -108,7 +108,8 @@ def _ranged(request: Request, response: FileResponse, handle: Any) -> HttpRespon
     else:
         start, end = int(first), min(int(last), size - 1) if last else size - 1
     if start >= size or end < start:
-        response.close()
+        # Only the file: `response.close()` would send `request_finished` mid-request (closing the DB connection).
+        handle.close()
         refused = HttpResponse(status=416)
         refused["Content-Range"] = f"bytes */{size}"
         return refused
