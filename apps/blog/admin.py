@@ -139,7 +139,8 @@ class BlogSectionFilter(admin.SimpleListFilter):
         return [(s.pk, str(s)) for s in Section.objects.filter(type=Section.Type.BLOG).order_by("order", "pk")]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Post]) -> QuerySet[Post]:
-        pk = parse_whole_number(self.value() or "")
+        # str(): counting the choices ("show counts") sets the value to each lookup's int pk.
+        pk = parse_whole_number(str(self.value() or ""))
         return queryset.filter(section_id=pk) if pk else queryset
 
 

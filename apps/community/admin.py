@@ -55,9 +55,11 @@ class ModerationQueueAdmin(admin.ModelAdmin):
 
     def get_urls(self) -> list[Any]:
         view = self.admin_site.admin_view
+        # The queue page and an author's history only: Django's per-row URLs (change, history, delete)
+        # would route a comment to views this page is not (its `history/<id>` collided with ours: a 500).
         return [
-            path("history/", view(self.history_view), name="community_moderation_history"),
-            *super().get_urls(),
+            path("history/", view(self.author_history_view), name="community_moderation_history"),
+            path("", view(self.changelist_view), name="community_moderationqueue_changelist"),
         ]
 
     def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
@@ -104,7 +106,7 @@ class ModerationQueueAdmin(admin.ModelAdmin):
         suffix = "?status=spam" if status == "spam" else ""
         return HttpResponseRedirect(reverse("admin:community_moderationqueue_changelist") + suffix)
 
-    def history_view(self, request: HttpRequest) -> HttpResponse:
+    def author_history_view(self, request: HttpRequest) -> HttpResponse:
         """An author's comments (every status), the bans that concern them and the moderation of those."""
         if not self.has_change_permission(request):
             raise PermissionDenied
