@@ -11,6 +11,7 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import services
@@ -111,6 +112,15 @@ class UserAdmin(BaseUserAdmin):
         if change and "active" in form.changed_data:
             services.user_set_active(user=obj, active=data["active"], by=request.user)
 
+    # Shown instead of the form's "role" and "active" fields to staff who may only view users.
+    @admin.display(description=_("Role"))
+    def role(self, user: User) -> str:
+        return gettext(services.user_role(user=user))
+
+    @admin.display(description=_("Active"), boolean=True)
+    def active(self, user: User) -> bool:
+        return user.is_active
+
     @admin.action(description=_("Disable the selected users (their tokens stop at once)"), permissions=["change"])
     def disable_users(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         _for_each(
@@ -118,7 +128,7 @@ class UserAdmin(BaseUserAdmin):
             request,
             queryset,
             lambda u: services.user_set_active(user=u, active=False, by=request.user),
-            "%(count)d disabled.",
+            _("%(count)d disabled."),
         )
 
     @admin.action(description=_("Enable the selected users"), permissions=["change"])
@@ -128,7 +138,7 @@ class UserAdmin(BaseUserAdmin):
             request,
             queryset,
             lambda u: services.user_set_active(user=u, active=True, by=request.user),
-            "%(count)d enabled.",
+            _("%(count)d enabled."),
         )
 
     def _set_role(self, request: HttpRequest, queryset: QuerySet[User], role: str) -> None:
@@ -137,7 +147,7 @@ class UserAdmin(BaseUserAdmin):
             request,
             queryset,
             lambda u: services.user_set_role(user=u, role=role, by=request.user),
-            f"%(count)d → {role}.",
+            _("%(count)d → %(role)s.") % {"count": "%(count)d", "role": gettext(role)},
         )
 
     @admin.action(description=_("Make the selected users Readers"), permissions=["change"])

@@ -303,13 +303,48 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class _CodeFilter(admin.SimpleListFilter):
+    """A filter over one of ModerationLog's code columns, showing the codes' labels."""
+
+    labels: dict[str, Any] = {}
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return list(self.labels.items())
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        value = self.value()
+        return queryset.filter(**{self.parameter_name: value}) if value else queryset
+
+
+class _ActionFilter(_CodeFilter):
+    title = _("action")
+    parameter_name = "action"
+    labels = ModerationLog.ACTION_LABELS
+
+
+class _SourceFilter(_CodeFilter):
+    title = _("kind of item")
+    parameter_name = "source"
+    labels = ModerationLog.SOURCE_LABELS
+
+
 @admin.register(ModerationLog)
 class ModerationLogAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "actor", "action", "source", "object_id", "object_repr", "note")
-    list_filter = ("action", "source")
+    list_display = ("created_at", "actor", "action_label", "source_label", "object_id", "object_repr", "note")
+    list_filter = (_ActionFilter, _SourceFilter)
+    fields = ("created_at", "actor", "action_label", "source_label", "object_id", "object_repr", "note")
+    readonly_fields = fields
     search_fields = ("object_repr", "note", "actor__email", "object_id")
     list_select_related = ("actor",)
     date_hierarchy = "created_at"
+
+    @admin.display(description=_("action"), ordering="action")
+    def action_label(self, entry: ModerationLog) -> str:
+        return entry.action_label
+
+    @admin.display(description=_("kind of item"), ordering="source")
+    def source_label(self, entry: ModerationLog) -> str:
+        return entry.source_label
 
 
 @admin.register(Like)

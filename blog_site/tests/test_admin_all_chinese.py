@@ -33,6 +33,7 @@ ALLOWED_WORDS = frozenset(
         *("Control", "Command", "Mac"),  # Django's "hold down Control, or Command on a Mac"
         *("en", "zh", "hans", "EN", "ZH"),  # language codes and the post list's language badges
         "English",
+        "poster",  # a video rendition's file name, listed with w360.webp and the others
     }
 )
 # Latin text that is data, not interface: removed before looking for words.
@@ -174,7 +175,7 @@ def _seed(editor, admin_user) -> None:
     CommentFactory(post=post, user=reader, body="请审核。", body_html="<p>请审核。</p>", status=Comment.Status.PENDING)
     Ban.objects.create(kind=Ban.Kind.EMAIL, value="spam@example.com", reason="广告", created_by=editor)
     BlockedTerm.objects.create(value="广告词")
-    ModerationLog.objects.create(actor=editor, action="approve", source="comment", object_repr="写得真好。")
+    ModerationLog.objects.create(actor=editor, action="approved", source="comment", object_repr="写得真好。")
     Like.objects.create(user=reader, post=post)
     Bookmark.objects.create(user=reader, post=post)
     FriendLinkFactory(name="朋友的博客", url="https://pengyou.example.org/", description_en="随笔。", applicant=reader)
