@@ -19,7 +19,9 @@ from .models import User
 from .roles import ADMINS, EDITORS, READERS
 
 
-def _for_each(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[User], fn, done: str) -> None:
+def _for_each(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[User], fn, done: str, **names: str
+) -> None:
     count = 0
     for user in queryset:
         try:
@@ -28,7 +30,7 @@ def _for_each(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: Quer
             modeladmin.message_user(request, f"{user}: {exc.messages[0]}", messages.ERROR)
         else:
             count += 1
-    modeladmin.message_user(request, done % {"count": count}, messages.SUCCESS)
+    modeladmin.message_user(request, done % {"count": count, **names}, messages.SUCCESS)
 
 
 def _role_field() -> forms.ChoiceField:
@@ -147,7 +149,8 @@ class UserAdmin(BaseUserAdmin):
             request,
             queryset,
             lambda u: services.user_set_role(user=u, role=role, by=request.user),
-            _("%(count)d → %(role)s.") % {"count": "%(count)d", "role": gettext(role)},
+            _("%(count)d → %(role)s."),
+            role=gettext(role),
         )
 
     @admin.action(description=_("Make the selected users Readers"), permissions=["change"])
