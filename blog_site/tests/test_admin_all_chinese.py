@@ -24,7 +24,7 @@ from django.utils import timezone
 pytestmark = pytest.mark.django_db
 
 # Latin words a Chinese interface legitimately shows: brands, standards and their abbreviations, units,
-# key names, and "English" (the language switch names each language in itself).
+# key names. (The language switch's "English" is marked `lang="en"`, and left out as such.)
 ALLOWED_WORDS = frozenset(
     {
         *("Inkwell", "Markdown", "URL", "API", "Stripe", "SEO", "RSS", "JSON", "CSV", "PDF", "HTML", "UTM"),
@@ -32,7 +32,6 @@ ALLOWED_WORDS = frozenset(
         *("GitHub", "Google", "DashScope", "OAuth", "AMQP", "RabbitMQ", "Redis", "Celery", "Cron"),
         *("Control", "Command", "Mac"),  # Django's "hold down Control, or Command on a Mac"
         *("en", "zh", "hans", "EN", "ZH"),  # language codes and the post list's language badges
-        "English",
         "poster",  # a video rendition's file name, listed with w360.webp and the others
     }
 )
@@ -60,20 +59,34 @@ _WORD = re.compile(r"[A-Za-z]{2,}")  # one letter alone is a mark (the x of a cl
 
 
 class _VisibleText(HTMLParser):
-    """Collect what a person reads on the page (no <script>/<style>, no hidden input values)."""
+    """Collect what a person reads on the page (no <script>/<style>, no hidden input values). An element
+    marked as another language (`lang="en"`: the language switch's "English") is left out; the page's
+    own language is `page_language`."""
 
     ATTRS = ("title", "placeholder", "aria-label", "alt")
+    VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"})
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.chunks: list[str] = []
+        self.page_language = ""
         self._skip = 0
+        self._foreign: list[str] = []  # [tag, tag...]: inside an element in another language
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "html":
+            self.page_language = values.get("lang") or ""
+            return
+        nested = bool(self._foreign) and tag == self._foreign[0]
+        other_language = not (values.get("lang") or "zh").startswith("zh") and tag not in self.VOID
+        if nested or (other_language and not self._foreign):
+            self._foreign.append(tag)
         if tag in ("script", "style"):
             self._skip += 1
             return
-        values = dict(attrs)
+        if self._foreign:
+            return
         for name in self.ATTRS:
             if values.get(name):
                 self.chunks.append(values[name] or "")
@@ -87,19 +100,22 @@ class _VisibleText(HTMLParser):
             self._skip -= 1
 
     def handle_endtag(self, tag: str) -> None:
+        if self._foreign and tag == self._foreign[0]:
+            self._foreign.pop()
         if tag in ("script", "style") and self._skip:
             self._skip -= 1
 
     def handle_data(self, data: str) -> None:
-        if not self._skip and data.strip():
+        if not self._skip and not self._foreign and data.strip():
             self.chunks.append(" ".join(data.split()))
 
 
 def english_strings(html: str) -> set[str]:
-    """The visible strings of `html` holding a Latin word that is neither allowed nor data."""
+    """The visible strings of `html` holding a Latin word that is neither allowed nor data (and the
+    page itself, when it is not declared Chinese)."""
     parser = _VisibleText()
     parser.feed(html)
-    found = set()
+    found = set() if parser.page_language in ("", "zh-hans") else {f'<html lang="{parser.page_language}">'}
     for chunk in parser.chunks:
         if chunk in _TIME_ZONES or chunk.replace(" ", "_") in _TIME_ZONES:
             continue
@@ -114,8 +130,10 @@ def test_the_check_catches_english_and_ignores_data():
         '<p>文章 <a title="View on site">x</a></p><script>var English = 1;</script>'
         '<input type="submit" value="Save"><input type="hidden" value="secret">'
         "<td>editor@example.com 于 2026 发布 https://example.com/a /zh-hans/blog/ Markdown</td>"
+        '<form><button lang="en" title="x">English</button> / <strong lang="zh-hans">中文</strong></form>'
     )
     assert english_strings(html) == {"View on site", "Save"}
+    assert english_strings('<html lang="en"><p>文章</p></html>') == {'<html lang="en">'}
 
 
 # --- The data: one object per registered model, typed in Chinese ------------------------------------
