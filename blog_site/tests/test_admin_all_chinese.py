@@ -307,11 +307,19 @@ def _walk(client) -> tuple[dict[str, set[str]], list[str]]:
     english: dict[str, set[str]] = {}
     pages, without_object = _pages(client)
     broken = [f"{label}: nothing opened" for label in without_object]
-    tag = _first_pk("blog.Tag")
-    # The "delete selected" action's confirmation page (a POST on the list).
-    action = {"action": "delete_selected", "_selected_action": [tag]}
     responses = [(url, client.get(url)) for url in pages]
-    responses.append(("delete_selected", client.post(reverse("admin:blog_tag_changelist"), action)))
+    # What answers a POST: form errors, an action's confirmation page and its messages.
+    posts = reverse("admin:blog_post_changelist")
+    post, tag = _first_pk("blog.Post"), _first_pk("blog.Tag")
+    for url, data in (
+        (reverse("admin:blog_post_add"), {}),
+        (reverse("admin:blog_tag_add"), {}),
+        (reverse("admin:blog_tag_changelist"), {"action": "delete_selected", "_selected_action": [tag]}),
+        (posts, {"action": "feature", "_selected_action": [post]}),
+        (posts, {"action": "schedule", "_selected_action": [post]}),
+        (posts, {"action": "feature"}),
+    ):
+        responses.append((f"POST {url} {data}", client.post(url, data, follow=True)))
     for url, response in responses:
         if response.status_code in (403, 405):
             continue  # a custom view this user may not open
@@ -354,11 +362,14 @@ def chinese_admin(admin_user):
     return admin_user
 
 
-def test_the_chinese_login_page_shows_no_english(client):
+def test_the_chinese_login_page_shows_no_english(client, db):
     client.cookies["django_language"] = "zh-hans"
     response = client.get(reverse("admin:login"))
     assert response.status_code == 200
     assert english_strings(response.content.decode()) == set()
+    refused = client.post(reverse("admin:login"), {"username": "nobody@example.com", "password": "wrong"})
+    assert "错误：" in refused.content.decode()  # noqa: RUF001 - Chinese punctuation on purpose
+    assert english_strings(refused.content.decode()) == set()
 
 
 @pytest.mark.parametrize("persona", ["chinese_admin", "chinese_editor"])
