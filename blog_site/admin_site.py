@@ -111,10 +111,6 @@ def regroup(apps: list[dict[str, Any]], *, show_system: bool) -> list[dict[str, 
     )
     for group in ordered:
         group["models"].sort(key=lambda m: str(m["name"]))
-    for model in system:
-        # allauth's UserSession has no verbose name to translate: name it here.
-        if model.get("object_name") == "UserSession":
-            model["name"] = _("User sessions")
     if show_system and system:
         system.sort(key=lambda m: str(m["name"]))
         ordered.append(

@@ -11,6 +11,7 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import services
@@ -18,7 +19,9 @@ from .models import User
 from .roles import ADMINS, EDITORS, READERS
 
 
-def _for_each(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[User], fn, done: str) -> None:
+def _for_each(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[User], fn, done: str, **names: str
+) -> None:
     count = 0
     for user in queryset:
         try:
@@ -27,7 +30,7 @@ def _for_each(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: Quer
             modeladmin.message_user(request, f"{user}: {exc.messages[0]}", messages.ERROR)
         else:
             count += 1
-    modeladmin.message_user(request, done % {"count": count}, messages.SUCCESS)
+    modeladmin.message_user(request, done % {"count": count, **names}, messages.SUCCESS)
 
 
 def _role_field() -> forms.ChoiceField:
@@ -111,6 +114,15 @@ class UserAdmin(BaseUserAdmin):
         if change and "active" in form.changed_data:
             services.user_set_active(user=obj, active=data["active"], by=request.user)
 
+    # Shown instead of the form's "role" and "active" fields to staff who may only view users.
+    @admin.display(description=_("Role"))
+    def role(self, user: User) -> str:
+        return gettext(services.user_role(user=user))
+
+    @admin.display(description=_("Active"), boolean=True)
+    def active(self, user: User) -> bool:
+        return user.is_active
+
     @admin.action(description=_("Disable the selected users (their tokens stop at once)"), permissions=["change"])
     def disable_users(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         _for_each(
@@ -118,7 +130,7 @@ class UserAdmin(BaseUserAdmin):
             request,
             queryset,
             lambda u: services.user_set_active(user=u, active=False, by=request.user),
-            "%(count)d disabled.",
+            _("%(count)d disabled."),
         )
 
     @admin.action(description=_("Enable the selected users"), permissions=["change"])
@@ -128,7 +140,7 @@ class UserAdmin(BaseUserAdmin):
             request,
             queryset,
             lambda u: services.user_set_active(user=u, active=True, by=request.user),
-            "%(count)d enabled.",
+            _("%(count)d enabled."),
         )
 
     def _set_role(self, request: HttpRequest, queryset: QuerySet[User], role: str) -> None:
@@ -137,7 +149,8 @@ class UserAdmin(BaseUserAdmin):
             request,
             queryset,
             lambda u: services.user_set_role(user=u, role=role, by=request.user),
-            f"%(count)d → {role}.",
+            _("%(count)d → %(role)s."),
+            role=gettext(role),
         )
 
     @admin.action(description=_("Make the selected users Readers"), permissions=["change"])

@@ -49,7 +49,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     avatar = models.ForeignKey(
         "media.Asset", verbose_name=_("avatar"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    welcome_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    welcome_sent_at = models.DateTimeField(_("welcome e-mail sent at"), null=True, blank=True, editable=False)
     # Stamped into every JWT; bumping it ("log out everywhere", disabling) kills all issued tokens at once.
     token_version = models.PositiveIntegerField(default=0, editable=False)
     is_active = models.BooleanField(_("active"), default=True)

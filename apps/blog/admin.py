@@ -37,6 +37,7 @@ from .assistant import translation_unavailable_reason
 from .errors import AssistantUnavailable, IllegalTransition
 from .models import (
     LANGUAGE_CODES,
+    TRANSLATABLE_FIELD_LABELS,
     AccessGrant,
     AIJob,
     GlossaryTerm,
@@ -139,7 +140,8 @@ class BlogSectionFilter(admin.SimpleListFilter):
         return [(s.pk, str(s)) for s in Section.objects.filter(type=Section.Type.BLOG).order_by("order", "pk")]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Post]) -> QuerySet[Post]:
-        pk = parse_whole_number(self.value() or "")
+        # str(): counting the choices ("show counts") sets the value to each lookup's int pk.
+        pk = parse_whole_number(str(self.value() or ""))
         return queryset.filter(section_id=pk) if pk else queryset
 
 
@@ -240,15 +242,6 @@ STATE_LABELS = {
     "machine_draft": _("Machine draft"),
     "reviewed": _("Reviewed"),
     "stale": _("Stale"),
-}
-FIELD_LABELS = {
-    "title": _("title"),
-    "summary": _("summary"),
-    "body": _("body (Markdown)"),
-    "seo_title": _("SEO title"),
-    "seo_description": _("SEO description"),
-    "seo_keywords": _("SEO keywords"),
-    "name": _("name"),
 }
 
 
@@ -531,7 +524,9 @@ def _states_by_language(
                 {
                     "state": state,
                     "state_label": STATE_LABELS[state.state],
-                    "label": FIELD_LABELS.get(state.field, state.field) if state.target == "post" else state.label,
+                    "label": TRANSLATABLE_FIELD_LABELS.get(state.field, state.field)
+                    if state.target == "post"
+                    else state.label,
                     "draft": draft,
                     "draft_text": edited.get(draft.pk, draft.text) if draft else "",
                     "errors": errors.get(f"draft-{draft.pk}", []) if draft else [],
@@ -705,7 +700,9 @@ class PostAdmin(NarrationAdminMixin, PostAIAdminMixin, TabbedTranslationAdmin):
     @admin.display(description=_("reading time"))
     def reading_times(self, post: Post) -> str:
         return ", ".join(
-            f"{code}: {getattr(post, f'reading_time_{lang_suffix(code)}') or 0} min" for code in LANGUAGE_CODES
+            _("%(language)s: %(minutes)d min")
+            % {"language": code, "minutes": getattr(post, f"reading_time_{lang_suffix(code)}") or 0}
+            for code in LANGUAGE_CODES
         )
 
     # The admin saves through the post services, like the API: `save_form` hands the form's data to
@@ -1185,6 +1182,19 @@ class GlossaryTermAdmin(admin.ModelAdmin):
     fields = ("source_language", "target_language", "term", "translation", "note")
 
 
+class _DraftFieldFilter(admin.SimpleListFilter):
+    """The drafts' field filter, by the fields' names as editors read them (not their codes)."""
+
+    title = _("field")
+    parameter_name = "field"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return list(TRANSLATABLE_FIELD_LABELS.items())
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        return queryset.filter(field=self.value()) if self.value() else queryset
+
+
 @admin.register(TranslationDraft)
 class TranslationDraftAdmin(admin.ModelAdmin):
     """Read-only list of machine drafts; they are reviewed on their post's "Translations" page."""
@@ -1200,13 +1210,13 @@ class TranslationDraftAdmin(admin.ModelAdmin):
         "review_link",
     )
     list_select_related = ("post", "tag", "section")
-    list_filter = ("state", "language", "field", "provider")
+    list_filter = ("state", "language", _DraftFieldFilter, "provider")
     search_fields = ("post__title_en", "post__title_zh_hans", "tag__name_en", "tag__name_zh_hans", "text")
     readonly_fields = (
         "post",
         "tag",
         "section",
-        "field",
+        "field_label",
         "language",
         "source_language",
         "state",
@@ -1232,7 +1242,7 @@ class TranslationDraftAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("field"), ordering="field")
     def field_label(self, draft: TranslationDraft) -> str:
-        return str(FIELD_LABELS.get(draft.field, draft.field))
+        return str(TRANSLATABLE_FIELD_LABELS.get(draft.field, draft.field))
 
     @admin.display(description=_("review"))
     def review_link(self, draft: TranslationDraft) -> str:

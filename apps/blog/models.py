@@ -558,7 +558,7 @@ class PreviewLink(TimeStampedModel):
         ordering = ("-created_at",)
 
     def __str__(self) -> str:
-        return f"{self.post} (until {self.expires_at:%Y-%m-%d})"
+        return _("%(post)s (until %(date)s)") % {"post": self.post, "date": f"{self.expires_at:%Y-%m-%d}"}
 
     @property
     def is_usable(self) -> bool:
@@ -704,6 +704,18 @@ class GlossaryTerm(TimeStampedModel):
         return f"{self.source_language} → {self.target_language}"
 
 
+# The fields a translation draft may hold, as editors read them.
+TRANSLATABLE_FIELD_LABELS = {
+    "title": _("title"),
+    "summary": _("summary"),
+    "body": _("body (Markdown)"),
+    "seo_title": _("SEO title"),
+    "seo_description": _("SEO description"),
+    "seo_keywords": _("SEO keywords"),
+    "name": _("name"),
+}
+
+
 class TranslationDraft(TimeStampedModel):
     """One field of a post (or a tag's or section's name) in one target language: the latest machine
     draft, its review, and which version of the source the published text translates.
@@ -774,7 +786,7 @@ class TranslationDraft(TimeStampedModel):
         indexes = [models.Index(fields=["state", "-updated_at"], name="blog_trdraft_state_idx")]
 
     def __str__(self) -> str:
-        return f"{self.target} · {self.field} · {self.language}"
+        return f"{self.target} · {TRANSLATABLE_FIELD_LABELS.get(self.field, self.field)} · {self.language}"
 
     @property
     def target(self) -> Any:

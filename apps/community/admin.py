@@ -55,9 +55,11 @@ class ModerationQueueAdmin(admin.ModelAdmin):
 
     def get_urls(self) -> list[Any]:
         view = self.admin_site.admin_view
+        # The queue page and an author's history only: Django's per-row URLs (change, history, delete)
+        # would route a comment to views this page is not (its `history/<id>` collided with ours: a 500).
         return [
-            path("history/", view(self.history_view), name="community_moderation_history"),
-            *super().get_urls(),
+            path("history/", view(self.author_history_view), name="community_moderation_history"),
+            path("", view(self.changelist_view), name="community_moderationqueue_changelist"),
         ]
 
     def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
@@ -104,7 +106,7 @@ class ModerationQueueAdmin(admin.ModelAdmin):
         suffix = "?status=spam" if status == "spam" else ""
         return HttpResponseRedirect(reverse("admin:community_moderationqueue_changelist") + suffix)
 
-    def history_view(self, request: HttpRequest) -> HttpResponse:
+    def author_history_view(self, request: HttpRequest) -> HttpResponse:
         """An author's comments (every status), the bans that concern them and the moderation of those."""
         if not self.has_change_permission(request):
             raise PermissionDenied
@@ -301,13 +303,48 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class _CodeFilter(admin.SimpleListFilter):
+    """A filter over one of ModerationLog's code columns, showing the codes' labels."""
+
+    labels: dict[str, Any] = {}
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return list(self.labels.items())
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        value = self.value()
+        return queryset.filter(**{self.parameter_name: value}) if value else queryset
+
+
+class _ActionFilter(_CodeFilter):
+    title = _("action")
+    parameter_name = "action"
+    labels = ModerationLog.ACTION_LABELS
+
+
+class _SourceFilter(_CodeFilter):
+    title = _("kind of item")
+    parameter_name = "source"
+    labels = ModerationLog.SOURCE_LABELS
+
+
 @admin.register(ModerationLog)
 class ModerationLogAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "actor", "action", "source", "object_id", "object_repr", "note")
-    list_filter = ("action", "source")
+    list_display = ("created_at", "actor", "action_label", "source_label", "object_id", "object_repr", "note")
+    list_filter = (_ActionFilter, _SourceFilter)
+    fields = ("created_at", "actor", "action_label", "source_label", "object_id", "object_repr", "note")
+    readonly_fields = fields
     search_fields = ("object_repr", "note", "actor__email", "object_id")
     list_select_related = ("actor",)
     date_hierarchy = "created_at"
+
+    @admin.display(description=_("action"), ordering="action")
+    def action_label(self, entry: ModerationLog) -> str:
+        return entry.action_label
+
+    @admin.display(description=_("kind of item"), ordering="source")
+    def source_label(self, entry: ModerationLog) -> str:
+        return entry.source_label
 
 
 @admin.register(Like)

@@ -206,9 +206,11 @@ class NotificationPreference(models.Model):
 class Like(models.Model):
     """One like per signed-in user per post; counts are always computed from these rows."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="likes")
-    post = models.ForeignKey("blog.Post", on_delete=models.CASCADE, related_name="likes")
-    created_at = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="likes"
+    )
+    post = models.ForeignKey("blog.Post", verbose_name=_("post"), on_delete=models.CASCADE, related_name="likes")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("like")
@@ -223,9 +225,11 @@ class Like(models.Model):
 class Bookmark(models.Model):
     """A post a signed-in user saved for later ("My bookmarks")."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bookmarks")
-    post = models.ForeignKey("blog.Post", on_delete=models.CASCADE, related_name="bookmarks")
-    created_at = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="bookmarks"
+    )
+    post = models.ForeignKey("blog.Post", verbose_name=_("post"), on_delete=models.CASCADE, related_name="bookmarks")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("bookmark")
@@ -328,6 +332,26 @@ class Ban(TimeStampedModel):
 class ModerationLog(models.Model):
     """Every moderation action: who did what to which item, when."""
 
+    # The codes stored in `action` and `source` (the services write them), as the admin shows them.
+    ACTION_LABELS = {
+        "pending": _("Pending"),
+        "approved": _("Approved"),
+        "spam": _("Spam"),
+        "removed": _("Removed"),
+        "ban": _("Ban"),
+        "unban": _("Lift ban"),
+        "blocklist": _("Block term"),
+        "unblock": _("Unblock term"),
+        "skip": _("Skip"),
+    }
+    SOURCE_LABELS = {
+        "comment": _("comment"),
+        "ban": _("ban"),
+        "blocklist": _("blocked term"),
+        "friend_link": _("friend link"),
+        "newsletter": _("newsletter"),
+    }
+
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -350,7 +374,15 @@ class ModerationLog(models.Model):
         indexes = [models.Index(fields=["source", "object_id"], name="community_modlog_item_idx")]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.source}#{self.object_id}"
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action_label} {self.source_label} #{self.object_id}"
+
+    @property
+    def action_label(self) -> str:
+        return str(self.ACTION_LABELS.get(self.action, self.action))
+
+    @property
+    def source_label(self) -> str:
+        return str(self.SOURCE_LABELS.get(self.source, self.source))
 
 
 class ModerationQueue(Comment):
@@ -467,7 +499,7 @@ class Subscriber(TimeStampedModel):
         indexes = [models.Index(fields=["status", "language"], name="community_subscriber_send_idx")]
 
     def __str__(self) -> str:
-        return f"#{self.pk} ({self.language}, {self.status})"
+        return f"#{self.pk} ({self.language}, {self.get_status_display()})"
 
     @property
     def is_active(self) -> bool:
@@ -501,7 +533,7 @@ class NewsletterIssue(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.post_id} [{self.language}] {self.status}"
+        return f"{self.post_id} [{self.language}] {self.get_status_display()}"
 
 
 class NewsletterDelivery(models.Model):

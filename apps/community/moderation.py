@@ -119,8 +119,10 @@ class CommentSource:
     def waiting(self, *, status: str = "pending") -> list[QueueItem]:
         items = [self.item(c) for c in selectors.comment_moderation_list(status=status)[:500]]
         stats = selectors.comment_author_stats(keys={i.author_key for i in items})
+        labels = dict(Comment.Status.choices)
         for item in items:
-            item.stats = stats.get(item.author_key, {})
+            # The author's comments per status, by the statuses' names (the page shows the keys).
+            item.stats = {str(labels.get(code, code)): n for code, n in stats.get(item.author_key, {}).items()}
         return items
 
     def apply(self, *, action: str, pks: list[int], by: Any) -> list[tuple[int, str]]:

@@ -40,17 +40,22 @@ class BackupRun(models.Model):
         SKIPPED = "skipped", _("Skipped")
         FAILED = "failed", _("Failed")
 
-    action = models.CharField(max_length=10, choices=Action.choices, default=Action.BACKUP)
-    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.SCHEDULE)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
-    phase = models.CharField(max_length=100, blank=True)
-    backup_name = models.CharField(max_length=200, blank=True)
-    message = models.TextField(blank=True)
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices, default=Action.BACKUP)
+    origin = models.CharField(_("started by"), max_length=10, choices=Origin.choices, default=Origin.SCHEDULE)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    phase = models.CharField(_("phase"), max_length=100, blank=True)
+    backup_name = models.CharField(_("backup name"), max_length=200, blank=True)
+    message = models.TextField(_("message"), blank=True)
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
         ordering = ("-created_at", "-id")
@@ -59,4 +64,4 @@ class BackupRun(models.Model):
         verbose_name_plural = _("backups")
 
     def __str__(self) -> str:
-        return f"{self.action} {self.status} {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_action_display()} · {self.get_status_display()} · {self.created_at:%Y-%m-%d %H:%M}"

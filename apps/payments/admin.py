@@ -22,8 +22,12 @@ from .views import invoice_file_response
 
 @admin.register(TaxRate)
 class TaxRateAdmin(admin.ModelAdmin):
-    list_display = ("name", "percent", "inclusive", "active", "created_at")
+    list_display = ("name", "rate_percent", "inclusive", "active", "created_at")
     list_filter = ("active", "inclusive")
+
+    @admin.display(description=gettext_lazy("rate"), ordering="rate")
+    def rate_percent(self, rate: TaxRate) -> str:
+        return rate.percent
 
 
 class ItemKindFilter(admin.SimpleListFilter):

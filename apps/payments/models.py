@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.core.models import TimeStampedModel
 
@@ -126,7 +127,7 @@ class Order(TimeStampedModel):
     failure_reason = models.CharField(_("failure"), max_length=300, blank=True)
 
     class Meta:
-        verbose_name = _("order")
+        verbose_name = pgettext_lazy("payment", "order")
         verbose_name_plural = _("orders")
         ordering = ("-created_at", "-id")
         permissions = [("refund_order", _("Can refund orders"))]
@@ -233,11 +234,13 @@ class Refund(TimeStampedModel):
 class DocumentCounter(models.Model):
     """The last number given to an invoice (or credit note) in one year: locked while the next is taken."""
 
-    kind = models.CharField(max_length=12)
-    year = models.PositiveIntegerField()
-    last = models.PositiveIntegerField(default=0)
+    kind = models.CharField(_("kind"), max_length=12)
+    year = models.PositiveIntegerField(_("year"))
+    last = models.PositiveIntegerField(_("last number"), default=0)
 
     class Meta:
+        verbose_name = _("document counter")
+        verbose_name_plural = _("document counters")
         constraints = [models.UniqueConstraint(fields=("kind", "year"), name="payments_counter_kind_year")]
 
     def __str__(self) -> str:

@@ -120,8 +120,8 @@ def test_the_authors_history_shows_every_comment_bans_and_moderation(client, edi
     client.force_login(editor)
     queue = client.get(QUEUE).content.decode()
     assert f"?author=user%3A{user.pk}" in queue
-    assert "pending: 1" in queue
-    assert "removed: 1" in queue
+    assert "Pending: 1" in queue  # the author's comments per status, by name
+    assert "Removed: 1" in queue
     history = client.get(f"/admin/community/moderationqueue/history/?author=user:{user.pk}").content.decode()
     assert "Nina Newcomer" in history
     assert "nina@example.com" in history
