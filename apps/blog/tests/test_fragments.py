@@ -105,3 +105,81 @@ def test_drafts_never_enter_the_cached_fragments(client, editor):
     client.logout()
     assert "Hidden draft" not in _render(client, f"/en/posts/{post.slug}/")[0]
     assert "Hidden draft" not in _render(client, "/en/")[0]
+
+
+# --- The post page's article (views._post_article) ---------------------------------------------------
+
+
+def _article(html):
+    return html[html.index('<article class="post"') : html.index("</article>")]
+
+
+def test_the_post_page_reuses_its_article_with_the_same_markup_and_fewer_queries(client, reader):
+    section = SectionFactory()
+    post = PostFactory(section=section, tags=[TagFactory()], body_en="## One\n\nThe story.\n\n## Two\n\nMore.")
+    PostFactory(section=section, title_en="Its neighbour")
+    url = f"/en/posts/{post.slug}/"
+    first, cold = _render(client, url)
+    again, warm = _render(client, url)
+    assert again == first
+    assert warm < cold
+    assert "The story." in first
+    assert "Its neighbour" in first
+    client.force_login(reader)
+    signed_in = _render(client, url)[0]
+    assert _article(signed_in) == _article(first)
+    assert signed_in != first  # the header's account links are the reader's own
+
+
+def test_the_article_is_kept_per_language(client):
+    post = PostFactory(title_en="English title", title_zh_hans="中文标题")
+    assert "English title" in _render(client, f"/en/posts/{post.slug}/")[0]
+    html = _render(client, f"/zh-hans/posts/{post.slug}/")[0]
+    assert "中文标题" in html
+    assert "English title" not in _article(html)
+
+
+@pytest.mark.parametrize("who", ["grant holder", "editor"])
+def test_an_anonymous_reader_never_gets_the_premium_body_rendered_for_a_reader_with_access(client, reader, editor, who):
+    post = PostFactory(is_premium=True, summary_en="", body_en="The hidden SECRETWORD paragraph.")
+    url = f"/en/posts/{post.slug}/"
+    if who == "grant holder":
+        services.access_grant_create(user=reader, post=post)
+    client.force_login(reader if who == "grant holder" else editor)
+    assert "SECRETWORD" in _render(client, url)[0]  # the full article is now cached
+    client.logout()
+    html = _render(client, url)[0]
+    assert "SECRETWORD" not in html
+    assert "This is a premium post" in html
+    client.force_login(reader if who == "grant holder" else editor)
+    assert "SECRETWORD" in _render(client, url)[0]  # and the teaser is not served to them either
+
+
+def test_a_signed_in_reader_without_a_grant_gets_the_same_teaser(client, reader):
+    post = PostFactory(is_premium=True, price=500, currency="USD", body_en="The hidden SECRETWORD paragraph.")
+    url = f"/en/posts/{post.slug}/"
+    anonymous = _render(client, url)[0]
+    assert "SECRETWORD" not in anonymous
+    client.force_login(reader)
+    html = _render(client, url)[0]
+    assert "SECRETWORD" not in html
+    teaser = _article(anonymous).split('<section class="paywall"')[0]
+    assert _article(html).split('<section class="paywall"')[0] == teaser
+
+
+def test_editing_a_post_shows_on_its_page_at_once(client, editor, reader, django_capture_on_commit_callbacks):
+    post = PostFactory(title_en="Old page title", body_en="Old body text.")
+    url = f"/en/posts/{post.slug}/"
+    assert "Old body text." in _render(client, url)[0]
+    client.force_login(reader)
+    assert "Old body text." in _render(client, url)[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_update(post=post, by=editor, data={"title_en": "New page title", "body_en": "New body text."})
+    for signed_in in (True, False):
+        if not signed_in:
+            client.logout()
+        html = _render(client, url)[0]
+        assert "New page title" in html
+        assert "New body text." in html
+        assert "Old body text." not in html
+        assert "Old page title" not in html
