@@ -183,3 +183,101 @@ def test_editing_a_post_shows_on_its_page_at_once(client, editor, reader, django
         assert "New body text." in html
         assert "Old body text." not in html
         assert "Old page title" not in html
+
+
+# --- The posts API: items and details kept per generation, ETag / If-None-Match on details ------------
+
+POSTS_API = "/api/v1/posts/"
+
+
+def _api(api_client, url, **headers):
+    with CaptureQueriesContext(connection) as queries:
+        response = api_client.get(url, **headers)
+    return response, len(queries.captured_queries)
+
+
+def test_the_posts_api_list_reuses_its_items_with_the_same_bytes_and_fewer_queries(api_client):
+    tag = TagFactory()
+    section = SectionFactory()
+    for i in range(5):
+        PostFactory(tags=[tag], section=section, title_en=f"Item {i}", title_zh_hans=f"条目 {i}")
+    for url in (POSTS_API, f"{POSTS_API}?lang=zh-hans", f"{POSTS_API}?page_size=2&page=2"):
+        cache.clear()
+        first, cold = _api(api_client, url)
+        again, warm = _api(api_client, url)
+        assert first.status_code == again.status_code == 200
+        assert again.content == first.content, url
+        assert warm < cold, url
+    assert "条目 0" in api_client.get(f"{POSTS_API}?lang=zh-hans").content.decode()
+
+
+def test_a_draft_listed_to_an_editor_never_reaches_the_public_list(api_client, editor):
+    PostFactory(title_en="Public item")
+    PostFactory(draft=True, title_en="Draft item")
+    api_client.force_authenticate(editor)
+    assert "Draft item" in api_client.get(POSTS_API).content.decode()
+    api_client.force_authenticate(None)
+    body = api_client.get(POSTS_API).content.decode()
+    assert "Public item" in body
+    assert "Draft item" not in body
+
+
+def test_editing_a_post_shows_in_the_api_list_and_detail_at_once(
+    api_client, editor, django_capture_on_commit_callbacks
+):
+    post = PostFactory(title_en="Old api title")
+    detail = f"{POSTS_API}{post.slug}/"
+    assert "Old api title" in api_client.get(POSTS_API).content.decode()
+    first = api_client.get(detail)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_update(post=post, by=editor, data={"title_en": "New api title"})
+    assert "New api title" in api_client.get(POSTS_API).content.decode()
+    # A client revalidating its copy gets the new one, not a 304.
+    response = api_client.get(detail, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert response.status_code == 200
+    assert response.json()["title"] == "New api title"
+    assert response["ETag"] != first["ETag"]
+
+
+def test_the_post_api_detail_answers_if_none_match_with_304(api_client):
+    post = PostFactory()
+    url = f"{POSTS_API}{post.slug}/"
+    first, cold = _api(api_client, url)
+    assert first.status_code == 200
+    etag = first["ETag"]
+    again, warm = _api(api_client, url)
+    assert again.content == first.content
+    assert again["ETag"] == etag
+    assert warm < cold
+    not_modified, _ = _api(api_client, url, HTTP_IF_NONE_MATCH=etag)
+    assert not_modified.status_code == 304
+    assert not_modified.content == b""
+    assert not_modified["ETag"] == etag
+    assert api_client.get(url, HTTP_IF_NONE_MATCH='"something-else"').status_code == 200
+    # Another language is another representation.
+    other = api_client.get(f"{url}?lang=zh-hans", HTTP_IF_NONE_MATCH=etag)
+    assert other.status_code == 200
+    assert other["ETag"] != etag
+
+
+@pytest.mark.parametrize("who", ["grant holder", "editor"])
+def test_an_anonymous_api_client_never_gets_the_premium_body_kept_for_a_reader_with_access(
+    api_client, reader, editor, who
+):
+    post = PostFactory(is_premium=True, summary_en="", body_en="The hidden SECRETWORD paragraph.")
+    url = f"{POSTS_API}{post.slug}/"
+    if who == "grant holder":
+        services.access_grant_create(user=reader, post=post)
+    api_client.force_authenticate(reader if who == "grant holder" else editor)
+    full = api_client.get(url)
+    assert "SECRETWORD" in full.json()["body_html"]
+    api_client.force_authenticate(None)
+    teaser = api_client.get(url)
+    assert teaser.json()["locked"] is True
+    assert teaser.json()["body_html"] is None
+    assert "SECRETWORD" not in teaser.content.decode()
+    # Nor is the body's ETag good for the teaser (a 304 would keep the body in the client's cache).
+    assert api_client.get(url, HTTP_IF_NONE_MATCH=full.get("ETag", '"none"')).status_code == 200
+    if who == "grant holder":
+        api_client.force_authenticate(reader)
+        assert "SECRETWORD" in api_client.get(url).json()["body_html"]
