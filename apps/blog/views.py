@@ -117,6 +117,7 @@ def _post_article(post: Post, *, language: str, can_read: bool, preview: bool) -
     body or premium teaser, TOC, key points, tags, author, neighbours, related posts) and the page's
     head data (`meta`: title, description, Open Graph, JSON-LD). Rendered without the request, so
     nothing of the reader can slip in; `_post_page` keeps it as a fragment for live posts."""
+    selectors.post_page_relations_load(post=post)
     machine_translated = _show_machine_drafts(post, language)
     status = selectors.translation_status(post=post, language=language)
     previous, following = selectors.post_prev_next(post=post)
@@ -211,7 +212,8 @@ def _post_page(request: HttpRequest, post: Post, *, preview: bool = False) -> Ht
 @require_safe
 @cached_page
 def post_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    post = selectors.post_get_visible(slug=slug, user=request.user)
+    # Tags, renditions and key points only when the article is not cached (`_post_article`).
+    post = selectors.post_get_visible(slug=slug, user=request.user, relations=False)
     if post is None:
         raise Http404(_("No such post."))
     return _post_page(request, post)
