@@ -100,9 +100,11 @@ def base_env(workdir: Path) -> dict[str, str]:
 
 
 def manage(env: dict[str, str], *args: str) -> str:
-    return subprocess.run(
-        [PYTHON, str(ROOT / "manage.py"), *args], env=env, check=True, cwd=ROOT, capture_output=True, text=True
-    ).stdout
+    result = subprocess.run([PYTHON, str(ROOT / "manage.py"), *args], env=env, cwd=ROOT, capture_output=True, text=True)
+    if result.returncode:
+        # Show why (a traceback), not just the command line.
+        raise SystemExit(f"manage.py {args[0]} failed:\n{result.stderr[-3000:]}")
+    return result.stdout
 
 
 SESSION_CODE = """
@@ -325,6 +327,9 @@ def main() -> None:
             prepare(env, workdir)
         else:
             manage(env, "migrate", "--noinput", "-v0")  # a reused database follows the code's migrations
+            # Static files live in the tree, not the workdir: a workdir seeded from another checkout
+            # would otherwise fail on the first page ("Missing staticfiles manifest entry").
+            manage(env, "collectstatic", "--noinput", "-v0")
         signed_in = {"Cookie": f"sessionid={(workdir / SESSION_FILE).read_text().strip()}"}
         cached_pages = [(f"{label}, cached", path, "cached") for label, path, _kind in READER_PAGES]
         uncached_pages = [(f"{label}, uncached", path, kind) for label, path, kind in READER_PAGES] + UNCACHED_EXTRA

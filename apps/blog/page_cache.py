@@ -90,11 +90,19 @@ def _is_cacheable_request(request: HttpRequest) -> bool:
     return True
 
 
-def _not_modified(request: HttpRequest, etag: str, last_modified: int) -> bool:
+def etag_matches(request: HttpRequest, etag: str) -> bool | None:
+    """Whether `If-None-Match` names `etag` (None when the request has no `If-None-Match`)."""
     if_none_match = request.headers.get("If-None-Match")
-    if if_none_match is not None:
-        tags = [t.strip().removeprefix("W/") for t in if_none_match.split(",")]
-        return etag in tags or "*" in tags
+    if if_none_match is None:
+        return None
+    tags = [t.strip().removeprefix("W/") for t in if_none_match.split(",")]
+    return etag in tags or "*" in tags
+
+
+def _not_modified(request: HttpRequest, etag: str, last_modified: int) -> bool:
+    matches = etag_matches(request, etag)
+    if matches is not None:
+        return matches
     since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
     return since is not None and last_modified <= since
 
@@ -172,15 +180,38 @@ def fragment(key: str, build: Callable[[], Any]) -> Any:
     """`build()`, kept as `key` for this generation: one cache round trip when it is there."""
     if settings.BLOG_FRAGMENT_CACHE_TIMEOUT <= 0:
         return build()
-    key = f"blog:fragment:{key}"
-    found = cache.get_many([STATE_KEY, key])
-    generation, _due = cache_state(found.get(STATE_KEY))
-    entry = found.get(key)
-    if entry is not None and entry[0] == generation:
-        return entry[1]
+    return fragment_with_generation(key, build)[1]
+
+
+def fragment_with_generation(key: str, build: Callable[[], Any]) -> tuple[int, Any]:
+    """(generation, `build()` kept as `key` for it): for callers that also tag their answer with the
+    generation (the API's ETags). Still one round trip."""
+    generation, found = fragments_read([key])
+    if key in found:
+        return generation, found[key]
     value = build()
-    cache.set(key, (generation, value), settings.BLOG_FRAGMENT_CACHE_TIMEOUT)
-    return value
+    fragment_store(key, generation, value)
+    return generation, value
+
+
+def fragments_read(keys: list[str]) -> tuple[int, dict[str, Any]]:
+    """(generation, {key: value}) of this generation's fragments among `keys`: one round trip."""
+    if settings.BLOG_FRAGMENT_CACHE_TIMEOUT <= 0:
+        return cache_state()[0], {}
+    stored = {f"blog:fragment:{key}": key for key in keys}
+    found = cache.get_many([STATE_KEY, *stored])
+    generation, _due = cache_state(found.get(STATE_KEY))
+    values = {}
+    for stored_key, key in stored.items():
+        entry = found.get(stored_key)
+        if entry is not None and entry[0] == generation:
+            values[key] = entry[1]
+    return generation, values
+
+
+def fragment_store(key: str, generation: int, value: Any) -> None:
+    if settings.BLOG_FRAGMENT_CACHE_TIMEOUT > 0:
+        cache.set(f"blog:fragment:{key}", (generation, value), settings.BLOG_FRAGMENT_CACHE_TIMEOUT)
 
 
 def card_key(language: str, post_id: int) -> str:

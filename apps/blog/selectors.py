@@ -29,6 +29,7 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    prefetch_related_objects,
 )
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -142,10 +143,26 @@ def post_list_visible(*, user: Any) -> QuerySet[Post]:
     return post_list_published()
 
 
-def post_get_visible(*, slug: str, user: Any) -> Post | None:
-    """The post page's post, its cover's renditions loaded for `{% picture %}`."""
+def post_get_visible(*, slug: str, user: Any, relations: bool = True) -> Post | None:
+    """The post page's post, its cover's renditions loaded for `{% picture %}`.
+
+    `relations=False`: the post with its section, author and cover (one query), without its tags,
+    renditions and key points; the post page loads those (`post_page_relations_load`) only when its
+    article is not cached."""
+    qs = post_list_visible(user=user).filter(slug=slug)
+    if not relations:
+        return qs.prefetch_related(None).first()
     # Key points: one query for the page's description, JSON-LD abstract and key points box.
-    return post_list_visible(user=user).filter(slug=slug).prefetch_related("cover__renditions", "key_points").first()
+    return qs.prefetch_related("cover__renditions", "key_points").first()
+
+
+def post_page_relations_load(*, post: Post) -> Post:
+    """What the post page's article reads besides the post's row: its tags, cover renditions and key
+    points (those already loaded are not read again)."""
+    prefetch_related_objects(
+        [post], Prefetch("tags", queryset=Tag.objects.order_by("slug")), "cover__renditions", "key_points"
+    )
+    return post
 
 
 def post_prev_next(*, post: Post) -> tuple[Post | None, Post | None]:

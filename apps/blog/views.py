@@ -11,8 +11,10 @@ from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -106,23 +108,20 @@ def _show_machine_drafts(post: Post, language: str) -> bool:
     return True
 
 
-def _post_links(post: Post) -> tuple[Post | None, Post | None, list[Post]]:
-    """The post's neighbours in its section and its related posts (what the page links to)."""
-    previous, following = selectors.post_prev_next(post=post)
-    return previous, following, selectors.post_list_related(post=post, links_only=True)
+# The parts of the post page's article (templates `blog/_post_article_*.html`), around the reader's own.
+ARTICLE_PARTS = ("top", "body", "end")
 
 
-def _post_page(request: HttpRequest, post: Post, *, preview: bool = False) -> HttpResponse:
-    language = get_language()
+def _post_article(post: Post, *, language: str, can_read: bool, preview: bool) -> dict[str, Any]:
+    """What the post page shows alike to every reader with the same access: the article's markup (header,
+    body or premium teaser, TOC, key points, tags, author, neighbours, related posts) and the page's
+    head data (`meta`: title, description, Open Graph, JSON-LD). Rendered without the request, so
+    nothing of the reader can slip in; `_post_page` keeps it as a fragment for live posts."""
+    selectors.post_page_relations_load(post=post)
     machine_translated = _show_machine_drafts(post, language)
     status = selectors.translation_status(post=post, language=language)
-    can_read = preview or selectors.user_can_read_post(user=request.user, post=post)
-    # The same for every reader of the live post: kept per generation (page_cache.fragment).
-    previous, following, related = (
-        page_cache.fragment(f"post-links:{post.pk}", lambda: _post_links(post))
-        if post.is_live and not preview
-        else _post_links(post)
-    )
+    previous, following = selectors.post_prev_next(post=post)
+    related = selectors.post_list_related(post=post, links_only=True)
     url = reverse("blog:post", kwargs={"slug": post.slug})
     summary = selectors.post_summary_text(post=post, language=language)
     description = post_description(post, summary=summary)
@@ -152,7 +151,7 @@ def _post_page(request: HttpRequest, post: Post, *, preview: bool = False) -> Ht
         **cover,
     )
     context = {
-        "meta": meta,
+        "LANGUAGE_CODE": language,
         "post": post,
         "translation": status,
         "shown_language": status.shown_language,
@@ -165,15 +164,41 @@ def _post_page(request: HttpRequest, post: Post, *, preview: bool = False) -> Ht
         "preview": preview,
         "not_live": not post.is_live,
         "crumbs": crumbs[:-1],
-        # The narration of the text shown (the source language's, when this one is missing).
-        "narration": selectors.post_narration_for_reader(
-            post=post, language=status.shown_language, user=request.user, can_read=can_read
-        ),
         "machine_translated": machine_translated,
         "key_points": key_points,
         "key_points_language": key_points_language,
         "key_points_machine": bool(key_points)
         and selectors.post_key_points_are_machine_drafts(post=post, language=key_points_language),
+    }
+    article: dict[str, Any] = {
+        part: render_to_string(f"blog/_post_article_{part}.html", context) for part in ARTICLE_PARTS
+    }
+    return {**article, "meta": meta, "shown_language": status.shown_language}
+
+
+def _post_page(request: HttpRequest, post: Post, *, preview: bool = False) -> HttpResponse:
+    language = get_language()
+    can_read = preview or selectors.user_can_read_post(user=request.user, post=post)
+    if post.is_live and not preview:
+        # One copy per access level: a teaser is never served to a reader who may read the body, nor the
+        # body to one who may not. Kept per generation, so any change readers could see shows at once.
+        access = "full" if can_read else "teaser"
+        article = page_cache.fragment(
+            f"post-article:{post.pk}:{language}:{access}",
+            lambda: _post_article(post, language=language, can_read=can_read, preview=False),
+        )
+    else:
+        article = _post_article(post, language=language, can_read=can_read, preview=preview)
+    context = {
+        "meta": article["meta"],
+        "post": post,
+        "article": {part: mark_safe(article[part]) for part in ARTICLE_PARTS},  # noqa: S308 - rendered by templates
+        "can_read": can_read,
+        "preview": preview,
+        # The narration of the text shown (the source language's, when this one is missing).
+        "narration": selectors.post_narration_for_reader(
+            post=post, language=article["shown_language"], user=request.user, can_read=can_read
+        ),
     }
     response = render(request, "blog/post_detail.html", context)
     if preview or not post.is_live:
@@ -187,7 +212,8 @@ def _post_page(request: HttpRequest, post: Post, *, preview: bool = False) -> Ht
 @require_safe
 @cached_page
 def post_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    post = selectors.post_get_visible(slug=slug, user=request.user)
+    # Tags, renditions and key points only when the article is not cached (`_post_article`).
+    post = selectors.post_get_visible(slug=slug, user=request.user, relations=False)
     if post is None:
         raise Http404(_("No such post."))
     return _post_page(request, post)

@@ -1,9 +1,11 @@
 """Viewsets: parse input, call one selector or service, render. Language: see language.py."""
 
+import hashlib
 from dataclasses import asdict
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import HttpResponseNotModified
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -11,11 +13,12 @@ from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException
 from rest_framework.filters import OrderingFilter
+from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from apps.blog import selectors, services
+from apps.blog import page_cache, selectors, services
 from apps.blog.errors import AssistantUnavailable
 from apps.blog.models import LANGUAGE_CODES, AIJob, KeyPoints, Post, PostRevision, Project, Section, Tag, lang_suffix
 from apps.core.filters import StrictFilterBackend
@@ -40,6 +43,10 @@ _LIST_DEFERRED = (
     "body_html",
     "toc_html",
 )
+
+
+# What a reader's detail request reads before it knows whether the post's data is cached.
+_ACCESS_FIELDS = ("id", "slug", "status", "published_at", "is_premium", "updated_at")
 
 
 class NarrationUnavailable(exceptions.APIException):
@@ -121,12 +128,60 @@ class PostViewSet(
             return s.PostListSerializer
         return s.PostEditorSerializer if self.is_editor else s.PostDetailSerializer
 
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """The page's ids first, then each post's data from the fragment cache (`page_cache`); only the
+        posts not cached are loaded and serialized. An item shows nothing of the caller (no body, no
+        `locked`: `PostListSerializer`), so it is kept per post and language alone; who may see which post
+        is decided by the id query, which runs every time."""
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset.values_list("pk", flat=True))
+        if page is None:
+            return Response(self.get_serializer(queryset, many=True).data)
+        keys = {pk: f"api-post-item:{pk}:{self.language}" for pk in page}
+        generation, found = page_cache.fragments_read(list(keys.values()))
+        missing = [pk for pk, key in keys.items() if key not in found]
+        if missing:
+            for item in self.get_serializer(queryset.filter(pk__in=missing), many=True).data:
+                found[keys[item["id"]]] = item
+                page_cache.fragment_store(keys[item["id"]], generation, item)
+        return self.get_paginated_response([found[key] for key in keys.values()])
+
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        post = self.get_object()
-        response = Response(self.get_serializer(post).data)
-        if post.is_live:
+        if self.is_editor:
+            post = self.get_object()
+            response = Response(self.get_serializer(post).data)
+            if post.is_live:
+                response.page_object = ("post", post.pk)  # a read of this post (page_cache.py: `page_object`)
+            return response
+        # Readers see live posts only. A narrow row decides what they may read; the whole post is loaded
+        # and serialized once per post, language, access level and generation (`page_cache.fragment`).
+        post = self._reader_post()
+        can_read = selectors.user_can_read_post(user=request.user, post=post)
+        access = "full" if can_read else "teaser"
+        generation, data = page_cache.fragment_with_generation(
+            f"api-post:{post.pk}:{self.language}:{access}", lambda: self._reader_data(post.pk, can_read)
+        )
+        tag = f"{post.updated_at.isoformat()}:{generation}:{access}:{self.language}:{request.accepted_renderer.format}"
+        etag = '"' + hashlib.md5(tag.encode(), usedforsecurity=False).hexdigest() + '"'
+        if page_cache.etag_matches(request, etag):
+            response: Any = HttpResponseNotModified()
+        else:
+            response = Response(data)
             response.page_object = ("post", post.pk)  # a read of this post (page_cache.py: `page_object`)
+        response["ETag"] = etag
         return response
+
+    def _reader_post(self) -> Post:
+        """`get_object()` (same filters, 404 and permission checks) reading only what access depends on."""
+        queryset = self.filter_queryset(self.get_queryset()).select_related(None).prefetch_related(None)
+        post = get_object_or_404(queryset.only(*_ACCESS_FIELDS), slug=self.kwargs[self.lookup_field])
+        self.check_object_permissions(self.request, post)
+        return post
+
+    def _reader_data(self, pk: int, can_read: bool) -> dict[str, Any]:
+        post = self.get_queryset().get(pk=pk)
+        context = {**self.get_serializer_context(), "_readable": {pk: can_read}}
+        return dict(s.PostDetailSerializer(post, context=context).data)
 
     def _editor_view(self, post: Post, status_code: int = status.HTTP_200_OK) -> Response:
         post = selectors.post_list_visible(user=self.request.user).get(pk=post.pk)

@@ -105,3 +105,179 @@ def test_drafts_never_enter_the_cached_fragments(client, editor):
     client.logout()
     assert "Hidden draft" not in _render(client, f"/en/posts/{post.slug}/")[0]
     assert "Hidden draft" not in _render(client, "/en/")[0]
+
+
+# --- The post page's article (views._post_article) ---------------------------------------------------
+
+
+def _article(html):
+    return html[html.index('<article class="post"') : html.index("</article>")]
+
+
+def test_the_post_page_reuses_its_article_with_the_same_markup_and_fewer_queries(client, reader):
+    section = SectionFactory()
+    post = PostFactory(section=section, tags=[TagFactory()], body_en="## One\n\nThe story.\n\n## Two\n\nMore.")
+    PostFactory(section=section, title_en="Its neighbour")
+    url = f"/en/posts/{post.slug}/"
+    first, cold = _render(client, url)
+    again, warm = _render(client, url)
+    assert again == first
+    assert warm < cold
+    assert "The story." in first
+    assert "Its neighbour" in first
+    client.force_login(reader)
+    signed_in = _render(client, url)[0]
+    assert _article(signed_in) == _article(first)
+    assert signed_in != first  # the header's account links are the reader's own
+
+
+def test_the_article_is_kept_per_language(client):
+    post = PostFactory(title_en="English title", title_zh_hans="中文标题")
+    assert "English title" in _render(client, f"/en/posts/{post.slug}/")[0]
+    html = _render(client, f"/zh-hans/posts/{post.slug}/")[0]
+    assert "中文标题" in html
+    assert "English title" not in _article(html)
+
+
+@pytest.mark.parametrize("who", ["grant holder", "editor"])
+def test_an_anonymous_reader_never_gets_the_premium_body_rendered_for_a_reader_with_access(client, reader, editor, who):
+    post = PostFactory(is_premium=True, summary_en="", body_en="The hidden SECRETWORD paragraph.")
+    url = f"/en/posts/{post.slug}/"
+    if who == "grant holder":
+        services.access_grant_create(user=reader, post=post)
+    client.force_login(reader if who == "grant holder" else editor)
+    assert "SECRETWORD" in _render(client, url)[0]  # the full article is now cached
+    client.logout()
+    html = _render(client, url)[0]
+    assert "SECRETWORD" not in html
+    assert "This is a premium post" in html
+    client.force_login(reader if who == "grant holder" else editor)
+    assert "SECRETWORD" in _render(client, url)[0]  # and the teaser is not served to them either
+
+
+def test_a_signed_in_reader_without_a_grant_gets_the_same_teaser(client, reader):
+    post = PostFactory(is_premium=True, price=500, currency="USD", body_en="The hidden SECRETWORD paragraph.")
+    url = f"/en/posts/{post.slug}/"
+    anonymous = _render(client, url)[0]
+    assert "SECRETWORD" not in anonymous
+    client.force_login(reader)
+    html = _render(client, url)[0]
+    assert "SECRETWORD" not in html
+    teaser = _article(anonymous).split('<section class="paywall"')[0]
+    assert _article(html).split('<section class="paywall"')[0] == teaser
+
+
+def test_editing_a_post_shows_on_its_page_at_once(client, editor, reader, django_capture_on_commit_callbacks):
+    post = PostFactory(title_en="Old page title", body_en="Old body text.")
+    url = f"/en/posts/{post.slug}/"
+    assert "Old body text." in _render(client, url)[0]
+    client.force_login(reader)
+    assert "Old body text." in _render(client, url)[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_update(post=post, by=editor, data={"title_en": "New page title", "body_en": "New body text."})
+    for signed_in in (True, False):
+        if not signed_in:
+            client.logout()
+        html = _render(client, url)[0]
+        assert "New page title" in html
+        assert "New body text." in html
+        assert "Old body text." not in html
+        assert "Old page title" not in html
+
+
+# --- The posts API: items and details kept per generation, ETag / If-None-Match on details ------------
+
+POSTS_API = "/api/v1/posts/"
+
+
+def _api(api_client, url, **headers):
+    with CaptureQueriesContext(connection) as queries:
+        response = api_client.get(url, **headers)
+    return response, len(queries.captured_queries)
+
+
+def test_the_posts_api_list_reuses_its_items_with_the_same_bytes_and_fewer_queries(api_client):
+    tag = TagFactory()
+    section = SectionFactory()
+    for i in range(5):
+        PostFactory(tags=[tag], section=section, title_en=f"Item {i}", title_zh_hans=f"条目 {i}")
+    for url in (POSTS_API, f"{POSTS_API}?lang=zh-hans", f"{POSTS_API}?page_size=2&page=2"):
+        cache.clear()
+        first, cold = _api(api_client, url)
+        again, warm = _api(api_client, url)
+        assert first.status_code == again.status_code == 200
+        assert again.content == first.content, url
+        assert warm < cold, url
+    assert "条目 0" in api_client.get(f"{POSTS_API}?lang=zh-hans").content.decode()
+
+
+def test_a_draft_listed_to_an_editor_never_reaches_the_public_list(api_client, editor):
+    PostFactory(title_en="Public item")
+    PostFactory(draft=True, title_en="Draft item")
+    api_client.force_authenticate(editor)
+    assert "Draft item" in api_client.get(POSTS_API).content.decode()
+    api_client.force_authenticate(None)
+    body = api_client.get(POSTS_API).content.decode()
+    assert "Public item" in body
+    assert "Draft item" not in body
+
+
+def test_editing_a_post_shows_in_the_api_list_and_detail_at_once(
+    api_client, editor, django_capture_on_commit_callbacks
+):
+    post = PostFactory(title_en="Old api title")
+    detail = f"{POSTS_API}{post.slug}/"
+    assert "Old api title" in api_client.get(POSTS_API).content.decode()
+    first = api_client.get(detail)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_update(post=post, by=editor, data={"title_en": "New api title"})
+    assert "New api title" in api_client.get(POSTS_API).content.decode()
+    # A client revalidating its copy gets the new one, not a 304.
+    response = api_client.get(detail, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert response.status_code == 200
+    assert response.json()["title"] == "New api title"
+    assert response["ETag"] != first["ETag"]
+
+
+def test_the_post_api_detail_answers_if_none_match_with_304(api_client):
+    post = PostFactory()
+    url = f"{POSTS_API}{post.slug}/"
+    first, cold = _api(api_client, url)
+    assert first.status_code == 200
+    etag = first["ETag"]
+    again, warm = _api(api_client, url)
+    assert again.content == first.content
+    assert again["ETag"] == etag
+    assert warm < cold
+    not_modified, _ = _api(api_client, url, HTTP_IF_NONE_MATCH=etag)
+    assert not_modified.status_code == 304
+    assert not_modified.content == b""
+    assert not_modified["ETag"] == etag
+    assert api_client.get(url, HTTP_IF_NONE_MATCH='"something-else"').status_code == 200
+    # Another language is another representation.
+    other = api_client.get(f"{url}?lang=zh-hans", HTTP_IF_NONE_MATCH=etag)
+    assert other.status_code == 200
+    assert other["ETag"] != etag
+
+
+@pytest.mark.parametrize("who", ["grant holder", "editor"])
+def test_an_anonymous_api_client_never_gets_the_premium_body_kept_for_a_reader_with_access(
+    api_client, reader, editor, who
+):
+    post = PostFactory(is_premium=True, summary_en="", body_en="The hidden SECRETWORD paragraph.")
+    url = f"{POSTS_API}{post.slug}/"
+    if who == "grant holder":
+        services.access_grant_create(user=reader, post=post)
+    api_client.force_authenticate(reader if who == "grant holder" else editor)
+    full = api_client.get(url)
+    assert "SECRETWORD" in full.json()["body_html"]
+    api_client.force_authenticate(None)
+    teaser = api_client.get(url)
+    assert teaser.json()["locked"] is True
+    assert teaser.json()["body_html"] is None
+    assert "SECRETWORD" not in teaser.content.decode()
+    # Nor is the body's ETag good for the teaser (a 304 would keep the body in the client's cache).
+    assert api_client.get(url, HTTP_IF_NONE_MATCH=full.get("ETag", '"none"')).status_code == 200
+    if who == "grant holder":
+        api_client.force_authenticate(reader)
+        assert "SECRETWORD" in api_client.get(url).json()["body_html"]
