@@ -22,7 +22,7 @@ from apps.media.models import Asset
 from . import services
 from .models import Post, Project, Section, Tag
 from .rendering import render_markdown
-from .search import search_text
+from .search import prose_text, search_text
 
 DEMO_AUTHOR_EMAIL = "writer@example.com"
 BULK_SLUG_PREFIX = "bench-post-"
@@ -400,6 +400,8 @@ def seed_bulk_posts(n: int, *, tags_per_post: int = 3) -> int:
                 reading_time_zh_hans=r_zh.reading_time,
                 search_text_en=search_text(r_en.html),
                 search_text_zh_hans=search_text(r_zh.html),
+                prose_en=prose_text(r_en.html),
+                prose_zh_hans=prose_text(r_zh.html),
                 section=blog_sections[i % len(blog_sections)],
                 author=author,
                 status=Post.Status.PUBLISHED,

@@ -172,6 +172,11 @@ class RenderedBodyMixin(models.Model):
 
                 setattr(self, f"search_text_{suffix}", search_text(result.html))
                 derived.append(f"search_text_{suffix}")
+            if hasattr(self, f"prose_{suffix}"):
+                from .search import prose_text
+
+                setattr(self, f"prose_{suffix}", prose_text(result.html))
+                derived.append(f"prose_{suffix}")
         return derived
 
     def clean(self) -> None:
@@ -261,6 +266,10 @@ class Post(SlugMixin, RenderedBodyMixin, TimeStampedModel):
     # PostgreSQL as a `simple` tsvector (GIN index, migration 0007).
     search_text_en = models.TextField(_("search text (English)"), blank=True, default="", editable=False)
     search_text_zh_hans = models.TextField(_("search text (Chinese)"), blank=True, default="", editable=False)
+    # The body's paragraphs as plain text, one per line (`search.prose_text`), kept by `render_bodies`:
+    # what search snippets quote, so a results page never parses HTML.
+    prose_en = models.TextField(_("prose (English)"), blank=True, default="", editable=False)
+    prose_zh_hans = models.TextField(_("prose (Chinese)"), blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("post")

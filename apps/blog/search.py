@@ -2,7 +2,8 @@
 """Search text: normalising, Chinese segmentation, query parsing, prose extraction and snippets.
 
 Pure functions (no database): the selectors build the SQL from what `parse_query` returns, and
-`Post.save` stores `search_text(body_html)` per language in `search_text_<lang>`.
+`Post.save` stores `search_text(body_html)` per language in `search_text_<lang>`, and
+`prose_text(body_html)` (what snippets quote) in `prose_<lang>`.
 
 Normal form, the same for documents and queries: Unicode NFKC, lower case, one space between
 tokens. A token is a run of letters/digits (`django`, `2026`) or a Chinese (CJK) character bigram:
@@ -186,6 +187,12 @@ def prose_blocks(body_html: str) -> list[str]:
     return [b for b in (" ".join(FOOTNOTE_MARKS.sub("", block).split()) for block in parser.blocks) if b]
 
 
+def prose_text(body_html: str) -> str:
+    """What `prose_<lang>` stores: `prose_blocks`, one per line (a block never holds a line break:
+    its whitespace is collapsed to single spaces)."""
+    return "\n".join(prose_blocks(body_html))
+
+
 def search_text(body_html: str) -> str:
     """What `search_text_<lang>` stores: every word a reader can see in the body (code and tables
     included, footnote marks not), in the normal form."""
@@ -281,10 +288,14 @@ def highlight(text: str, marks: tuple[str, ...] | list[str]) -> SafeString:
     return mark_safe(pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", escaped))  # noqa: S308 - input escaped
 
 
-def snippet(*, body_html: str, summary: str, query: ParsedQuery, width: int = SNIPPET_WIDTH) -> SafeString:
+def snippet(
+    *, summary: str, query: ParsedQuery, body_html: str = "", prose: str | None = None, width: int = SNIPPET_WIDTH
+) -> SafeString:
     """The highlighted snippet of a result: prose of the body (empty when the reader may not read it,
-    the caller passes ""), else the summary."""
-    text = snippet_text(prose_blocks(body_html), query, width)
+    the caller passes ""), else the summary. `prose` is the stored `prose_<lang>` (`prose_text`); without
+    it the body's HTML is parsed."""
+    blocks = prose_blocks(body_html) if prose is None else [b for b in prose.split("\n") if b]
+    text = snippet_text(blocks, query, width)
     if not text or (summary and _find(text, tuple(t.raw for t in query.terms)) < 0):
         text = snippet_text([summary], query, width) if summary else text
     return highlight(text, query.marks)

@@ -59,7 +59,7 @@ from .rendering import plain_text
 # Columns a list never shows: every language's Markdown source, rendered body and TOC.
 _HEAVY = ("body", "body_html", "toc_html")
 HEAVY_POST_FIELDS = (
-    *(f"{name}_{lang_suffix(code)}" for name in (*_HEAVY, "search_text") for code in LANGUAGE_CODES),
+    *(f"{name}_{lang_suffix(code)}" for name in (*_HEAVY, "search_text", "prose") for code in LANGUAGE_CODES),
     *_HEAVY,
 )
 
@@ -697,9 +697,8 @@ def post_search(*, query: str, language: str, user: Any) -> PostSearchResults:
     `body_readable`; relations loaded, bodies deferred but the rendered body in `language`."""
     suffix = lang_suffix(language)
     ranked = post_search_filter(Post.objects.filter(live_q()), query=query, language=language, user=user)
-    # Snippets come from the rendered text. modeltranslation reads a bare "body_html" as the active
-    # language's column, so it is kept too (deferring it cost one query per result).
-    keep = {f"body_html_{suffix}", "body_html"}
+    # Snippets come from the stored prose; the body's HTML is not read.
+    keep = {f"prose_{suffix}"}
     readable = post_body_readable_q(user=user)
 
     def load(ids: list[int]) -> QuerySet[Post]:

@@ -344,12 +344,12 @@ def search(request: HttpRequest) -> HttpResponse:
         results = []
         for post in page.object_list:
             # A body the reader may not read is never quoted (it was not searched either).
-            body_html = (getattr(post, f"body_html_{suffix}") or "") if post.body_readable else ""
+            prose = (getattr(post, f"prose_{suffix}") or "") if post.body_readable else ""
             results.append(
                 {
                     "post": post,
                     "title": search_text.highlight(post.title, parsed.marks),
-                    "snippet": search_text.snippet(body_html=body_html, summary=post.summary or "", query=parsed),
+                    "snippet": search_text.snippet(prose=prose, summary=post.summary or "", query=parsed),
                 }
             )
         context.update(page=page, results=results)

@@ -1,10 +1,12 @@
 # ruff: noqa: RUF001 - Chinese text uses full-width punctuation on purpose.
 """Search: ranking, Chinese queries, snippets, the page and the API (run on SQLite, MariaDB and PostgreSQL)."""
 
+import importlib
 import re
 from datetime import timedelta
 
 import pytest
+from django.apps import apps as django_apps
 from django.utils import timezone
 
 from apps.blog import search, selectors
@@ -206,6 +208,40 @@ def test_latin_terms_are_marked_where_words_start_chinese_anywhere():
 def test_snippets_escape_html():
     html = str(search.snippet(body_html="<p>a &lt;b&gt; tag</p>", summary="", query=search.parse_query("tag")))
     assert html == "a &lt;b&gt; <mark>tag</mark>"
+
+
+def test_saving_a_post_keeps_its_prose_per_language_for_snippets():
+    post = PostFactory(body_en=BODY_EN, body_zh_hans="第一段，讲缓存。\n\n```\ncode()\n```\n\n- 列表项\n")
+    assert post.prose_en.split("\n") == [
+        "Intro paragraph about nothing in particular.",
+        "The old harbour was busy every morning, and the fishermen sold their catch before sunrise.",
+    ]
+    assert post.prose_zh_hans.split("\n") == ["第一段，讲缓存。", "列表项"]
+    query = search.parse_query("harbour")
+    # The stored prose gives the very snippet the HTML gives.
+    assert search.snippet(prose=post.prose_en, summary="", query=query) == search.snippet(
+        body_html=post.body_html_en, summary="", query=query
+    )
+
+
+def test_the_migration_fills_the_prose_of_existing_posts():
+    post = PostFactory(body_en=BODY_EN, body_zh_hans="缓存的键要按语言划分。")
+    Post.objects.filter(pk=post.pk).update(prose_en="", prose_zh_hans="")
+    migration = importlib.import_module("apps.blog.migrations.0010_post_prose")
+    migration.fill(django_apps, None)
+    post.refresh_from_db()
+    assert "\nThe old harbour was busy every morning" in post.prose_en
+    assert post.prose_zh_hans == "缓存的键要按语言划分。"
+
+
+def test_the_search_page_quotes_the_stored_prose(client):
+    post = PostFactory(title_en="Notes", body_en=BODY_EN, published_at=_ago(2))
+    html = _html(client, "/en/search/?q=harbour")
+    assert "The old <mark>harbour</mark> was busy every morning" in html
+    # The page reads the stored paragraphs, not the body's HTML.
+    Post.objects.filter(pk=post.pk).update(prose_en="A harbour line kept at save time.")
+    html = _html(client, "/en/search/?q=harbour&page=1")
+    assert "A <mark>harbour</mark> line kept at save time." in html
 
 
 # --- Page and API -------------------------------------------------------------------------------

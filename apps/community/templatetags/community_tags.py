@@ -13,12 +13,15 @@ from django import template
 from django.conf import settings
 from django.core.paginator import EmptyPage
 from django.http import Http404
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from apps.blog import page_cache
 from apps.core.numbers import parse_whole_number
 
 from .. import selectors
@@ -151,15 +154,11 @@ def comment_thread(nodes: list[selectors.ThreadNode]) -> SafeString:
     return mark_safe(_ThreadRenderer().nodes(nodes))  # noqa: S308 - values escaped, bodies sanitized on save
 
 
-@register.inclusion_tag("community/_post_community.html", takes_context=True)
-def post_community(context: template.Context, post: Any) -> dict[str, Any]:
-    request = context["request"]
+POST_COMMUNITY_TEMPLATE = "community/_post_community.html"
+
+
+def _post_community_data(request: Any, post: Any, *, can_read: bool) -> dict[str, Any]:
     user = request.user
-    if context.get("preview"):
-        return {"show": False}
-    can_read = context.get("can_read")
-    if can_read is None:
-        can_read = selectors.user_can_comment_on(user=user, post=post)
     base = {"show": True, "post": post, "request": request, "user": user}
     if not can_read:
         return {**base, "locked": True}
@@ -172,6 +171,31 @@ def post_community(context: template.Context, post: Any) -> dict[str, Any]:
         "reactions": selectors.post_reactions(post=post, user=user),
         **_form_context(user, f"post:{post.pk}"),
     }
+
+
+@register.inclusion_tag(POST_COMMUNITY_TEMPLATE, takes_context=True)
+def post_community(context: template.Context, post: Any) -> dict[str, Any]:
+    """Likes, bookmark, the thread and the form under a post.
+
+    For anonymous readers the block is the same for everyone (no own like or bookmark, no edit links,
+    no pending comments, no CSRF token in the guest form): it is rendered once per post, language and
+    path, and kept for the blog's cache generation, which a published, edited or removed comment and
+    a like start anew (`_tell_readers`). The form's anti-bot stamp is then as old as the fragment, as
+    on a page-cache hit. Signed-in readers get their own rendering."""
+    request = context["request"]
+    user = request.user
+    if context.get("preview"):
+        return {"show": False}
+    can_read = context.get("can_read")
+    if can_read is None:
+        can_read = selectors.user_can_comment_on(user=user, post=post)
+    if user.is_authenticated or not can_read or not getattr(post, "is_live", False):
+        return _post_community_data(request, post, can_read=can_read)
+    key = f"post-community:{post.pk}:{get_language()}:{request.path}"
+    html = page_cache.fragment(
+        key, lambda: render_to_string(POST_COMMUNITY_TEMPLATE, _post_community_data(request, post, can_read=True))
+    )
+    return {"fragment": mark_safe(html)}  # noqa: S308 - rendered by the template above
 
 
 @register.inclusion_tag("community/_board.html", takes_context=True)
@@ -208,8 +232,6 @@ def comment_notification_settings(context: template.Context) -> dict[str, Any]:
 @register.inclusion_tag("community/_friends.html", takes_context=True)
 def friend_links(context: template.Context) -> dict[str, Any]:
     """The approved friend links (featured first), each with its description in the page's language."""
-    from django.utils.translation import get_language
-
     language = get_language() or settings.LANGUAGE_CODE
     links = list(selectors.friend_link_list_public())
     for link in links:

@@ -4,7 +4,9 @@ bookmarks, editing, the page cache, and the number of queries whatever the numbe
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from apps.blog.tests.factories import AccessGrantFactory, TagFactory
@@ -241,6 +243,61 @@ def test_a_published_comment_drops_the_cached_page_and_a_held_one_does_not(
     fresh = client.get(url)
     assert fresh["X-Page-Cache"] == "miss"
     assert "Fresh words" in fresh.content.decode()
+
+
+@pytest.fixture
+def fragments(settings):
+    settings.BLOG_FRAGMENT_CACHE_TIMEOUT = 600
+    settings.BLOG_PAGE_CACHE_TIMEOUT = 0  # every request renders: only the fragments are kept
+
+
+def _comment_queries(client, url: str) -> tuple[str, int]:
+    with CaptureQueriesContext(connection) as queries:
+        html = _html(client, url)
+    return html, sum(Comment._meta.db_table in q["sql"] for q in queries.captured_queries)
+
+
+def test_anonymous_readers_share_one_community_block_and_see_an_approved_comment_at_once(
+    client, editor, fragments, django_capture_on_commit_callbacks
+):
+    post = PostFactory()
+    url = f"/en/posts/{post.slug}/"
+    CommentFactory(post=post, body="First words")
+    waiting = CommentFactory(post=post, status=Comment.Status.PENDING, body="Approved later")
+    first, read_comments = _comment_queries(client, url)
+    assert "First words" in first
+    assert "Approved later" not in first
+    assert read_comments
+    # The next anonymous reader gets the same block without reading the thread or the counts again.
+    again, read_comments = _comment_queries(Client(), url)
+    assert read_comments == 0
+    assert again == first
+    with django_capture_on_commit_callbacks(execute=True):
+        services.comment_set_status(comment=waiting, status=Comment.Status.APPROVED, by=editor)
+    html = _html(client, url)
+    assert "Approved later" in html
+    assert "2 comments" in html
+
+
+def test_a_signed_in_readers_own_like_never_reaches_the_anonymous_block(
+    client, reader, fragments, django_capture_on_commit_callbacks
+):
+    post = PostFactory()
+    url = f"/en/posts/{post.slug}/"
+    assert "0 likes" in _html(client, url)  # the anonymous block is now kept
+    with django_capture_on_commit_callbacks(execute=True):
+        services.like_set(user=reader, post=post, liked=True)
+    signed_in = Client()
+    signed_in.force_login(reader)
+    for _ in range(2):
+        mine = _html(signed_in, url)
+        assert 'class="button-secondary reaction reaction-on" aria-pressed="true">♥ 1 like' in mine
+        anonymous = _html(client, url)
+        assert "♥ 1 like" in anonymous
+        assert "reaction-on" not in anonymous
+        assert 'aria-pressed="true"' not in anonymous
+        assert "Sign in to like or bookmark" in anonymous
+        assert "csrfmiddlewaretoken" not in anonymous
 
 
 # --- Query counts -------------------------------------------------------------------------------
