@@ -98,7 +98,7 @@ def main() -> int:
     blog_bench.manage(env, "collectstatic", "--noinput", "-v0")
     blog_bench.manage(env, "compilemessages", "--ignore=.venv", "-v0")
     blog_bench.manage(env, "seed_demo")
-    process, base = blog_bench.serve(env, page_cache=True)
+    process, base = blog_bench.serve({**env, "BENCH_PAGE_CACHE": "1"})
     ok = True
     try:
         urls = {
