@@ -713,6 +713,13 @@ JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 # Anonymous readers' pages and feeds stay cached this long at most (0 turns the page cache off);
 # any change readers could see drops them at once (apps/blog/page_cache.py).
 BLOG_PAGE_CACHE_TIMEOUT = 600
+# With Redis, each process also keeps the pages it served last (up to this many bytes) and answers them
+# without a round trip for this many seconds after it last read the cache's generation: a change made
+# in another process shows to anonymous readers that much later (0: always ask Redis).
+BLOG_PAGE_CACHE_LOCAL_SECONDS = env.float(
+    "BLOG_PAGE_CACHE_LOCAL_SECONDS", default=1.0 if REDIS_URL and not TESTING else 0.0
+)
+BLOG_PAGE_CACHE_LOCAL_MAX_BYTES = env.int("BLOG_PAGE_CACHE_LOCAL_MAX_BYTES", default=8 * 1024 * 1024)
 # Post cards of list pages are rendered once per post and language and reused by every reader (signed
 # in too) this long at most (0 turns it off); the same changes that drop cached pages drop them.
 BLOG_FRAGMENT_CACHE_TIMEOUT = env.int("BLOG_FRAGMENT_CACHE_TIMEOUT", default=0 if TESTING else 600)

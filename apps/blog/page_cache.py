@@ -12,10 +12,17 @@ cookie before sessions, auth, locale, CSRF and URL resolution run, with the head
 added when the page was stored. The `cached_page` view decorator renders misses and still serves
 hits to anonymous readers that carry a session cookie (it can only tell them apart from signed-in
 readers by loading the session).
+
+With a shared cache (Redis), each process also keeps the pages it served last and the state it last
+read (`_LocalPages`): for `BLOG_PAGE_CACHE_LOCAL_SECONDS` after reading the state it answers a page of
+that generation from its own memory, with no round trip. A change made in this process shows at once;
+one made in another process within that many seconds (1 by default).
 """
 
 import hashlib
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime
 from functools import wraps
@@ -53,6 +60,63 @@ def _next_due_timestamp() -> float:
     return due.timestamp() if due else float("inf")
 
 
+class _LocalPages:
+    """This process's copies of the pages it served last (least recently used go first once they pass
+    `BLOG_PAGE_CACHE_LOCAL_MAX_BYTES`) and the state it last read from the shared cache, and when."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.pages: OrderedDict[str, tuple] = OrderedDict()
+        self.size = 0
+        self.state: tuple[int, float] | None = None
+        self.read_at = 0.0
+
+    @staticmethod
+    def enabled() -> bool:
+        return settings.BLOG_PAGE_CACHE_LOCAL_SECONDS > 0
+
+    def remember_state(self, state: tuple[int, float]) -> None:
+        with self.lock:
+            self.state, self.read_at = state, time.monotonic()
+
+    def fresh_state(self) -> tuple[int, float] | None:
+        """The state read less than BLOG_PAGE_CACHE_LOCAL_SECONDS ago, unless a scheduled post is due."""
+        state = self.state
+        if state is None or time.monotonic() - self.read_at >= settings.BLOG_PAGE_CACHE_LOCAL_SECONDS:
+            return None
+        return state if time.time() < state[1] else None
+
+    def get(self, key: str) -> tuple | None:
+        with self.lock:
+            entry = self.pages.get(key)
+            if entry is not None:
+                self.pages.move_to_end(key)
+            return entry
+
+    def put(self, key: str, entry: tuple) -> None:
+        size = len(entry[1])
+        limit = settings.BLOG_PAGE_CACHE_LOCAL_MAX_BYTES
+        if size > limit:
+            return
+        with self.lock:
+            old = self.pages.pop(key, None)
+            if old is not None:
+                self.size -= len(old[1])
+            self.pages[key] = entry
+            self.size += size
+            while self.size > limit:
+                _key, dropped = self.pages.popitem(last=False)
+                self.size -= len(dropped[1])
+
+    def clear(self) -> None:
+        with self.lock:
+            self.pages.clear()
+            self.size, self.state, self.read_at = 0, None, 0.0
+
+
+_local = _LocalPages()
+
+
 def cache_state(state: tuple[int, float] | None = None) -> tuple[int, float]:
     """(generation, next_due): a new generation once the next scheduled post's time has come.
 
@@ -60,16 +124,20 @@ def cache_state(state: tuple[int, float] | None = None) -> tuple[int, float]:
     """
     now = time.time()
     state = state if state is not None else cache.get(STATE_KEY)
-    if state is not None and now < state[1]:
-        return state
-    state = (time.time_ns(), _next_due_timestamp())
-    cache.set(STATE_KEY, state, timeout=None)
+    if state is None or now >= state[1]:
+        state = (time.time_ns(), _next_due_timestamp())
+        cache.set(STATE_KEY, state, timeout=None)
+    if _local.enabled():
+        _local.remember_state(state)
     return state
 
 
 def invalidate_pages(**kwargs: Any) -> None:
     """Drop every cached page and feed (receiver for the blog's signals)."""
-    cache.set(STATE_KEY, (time.time_ns(), _next_due_timestamp()), timeout=None)
+    state = (time.time_ns(), _next_due_timestamp())
+    cache.set(STATE_KEY, state, timeout=None)
+    if _local.enabled():
+        _local.remember_state(state)  # this process sees its own change at once
 
 
 def _carries_messages(request: HttpRequest) -> bool:
@@ -123,11 +191,27 @@ def _page_object(entry: tuple) -> tuple[str, int] | None:
 
 
 def _read(key: str) -> tuple[int, tuple | None]:
-    """(generation, the entry when it is of this generation). One round trip for both."""
+    """(generation, the entry when it is of this generation). One round trip for both, or none when
+    this process holds the page and read the state less than BLOG_PAGE_CACHE_LOCAL_SECONDS ago."""
+    if _local.enabled():
+        state = _local.fresh_state()
+        entry = _local.get(key) if state is not None else None
+        if entry is not None and entry[0] == state[0]:
+            return state[0], entry
     found = cache.get_many([STATE_KEY, key])
     generation, _due = cache_state(found.get(STATE_KEY))
     entry = found.get(key)
-    return generation, (entry if entry is not None and entry[0] == generation else None)
+    if entry is None or entry[0] != generation:
+        return generation, None
+    if _local.enabled():
+        _local.put(key, entry)
+    return generation, entry
+
+
+def _store(key: str, entry: tuple) -> None:
+    cache.set(key, entry, settings.BLOG_PAGE_CACHE_TIMEOUT)
+    if _local.enabled():
+        _local.put(key, entry)
 
 
 def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -161,7 +245,7 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
                 # PageCacheMiddleware stores it on the way out, with the headers of the whole stack.
                 request._page_cache_store = (key, entry)
             else:
-                cache.set(key, entry, settings.BLOG_PAGE_CACHE_TIMEOUT)
+                _store(key, entry)
             response["X-Page-Cache"] = MISS
         return _finish(request, response, etag, generation // 1_000_000_000)
 
@@ -280,5 +364,5 @@ class PageCacheMiddleware:
             headers = tuple((k, v) for k, v in response.items() if k.lower() not in _PER_RESPONSE_HEADERS)
             # A page that set a cookie is only replayed by the view (which never sets one on a hit).
             entry = (*entry[:4], None if response.cookies else headers, _page_object(entry))
-            cache.set(key, entry, settings.BLOG_PAGE_CACHE_TIMEOUT)
+            _store(key, entry)
         return response

@@ -1,3 +1,5 @@
+import time
+
 import pytest
 
 from apps.blog import services
@@ -139,3 +141,66 @@ def test_reader_pages_are_served_uncached_while_the_cache_server_is_down(client,
         assert response.status_code == 200, path
         assert response["X-Page-Cache"] == "miss"
     assert "Still readable" in client.get("/en/").content.decode()
+
+
+@pytest.fixture
+def local_tier(settings):
+    """The per-process tier in front of a shared cache (on with Redis in production, off in tests)."""
+    from apps.blog import page_cache
+
+    settings.BLOG_PAGE_CACHE_LOCAL_SECONDS = 60
+    page_cache._local.clear()
+    yield page_cache
+    page_cache._local.clear()
+
+
+def test_the_local_tier_answers_a_page_without_the_shared_cache(client, local_tier):
+    from django.core.cache import cache
+
+    PostFactory(title_en="Kept here")
+    assert client.get("/en/")["X-Page-Cache"] == "miss"
+    # The shared copy is gone (as if evicted from Redis): this process still holds the page.
+    cache.delete(local_tier.page_key("en", "/en/"))
+    response = client.get("/en/")
+    assert response["X-Page-Cache"] == "hit"
+    assert "Kept here" in response.content.decode()
+
+
+def test_a_change_in_this_process_shows_at_once(client, editor, local_tier, django_capture_on_commit_callbacks):
+    post = PostFactory(title_en="Before the edit")
+    assert "Before the edit" in client.get("/en/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_update(post=post, by=editor, data={"title_en": "After the edit"})
+    response = client.get("/en/")
+    assert response["X-Page-Cache"] == "miss"
+    assert "After the edit" in response.content.decode()
+
+
+def test_a_change_in_another_process_shows_once_the_local_state_is_old(client, settings, local_tier):
+    from django.core.cache import cache
+
+    PostFactory(title_en="Served locally")
+    client.get("/en/")
+    # Another process starts a new generation: this one keeps serving its copy for the configured
+    # seconds after its last read of the state...
+    cache.set(local_tier.STATE_KEY, (time.time_ns(), float("inf")), timeout=None)
+    assert client.get("/en/")["X-Page-Cache"] == "hit"
+    # ...and asks the shared cache again once that read is older than that.
+    local_tier._local.read_at -= settings.BLOG_PAGE_CACHE_LOCAL_SECONDS
+    assert client.get("/en/")["X-Page-Cache"] == "miss"
+
+
+def test_the_local_tier_keeps_within_its_byte_budget(client, settings, local_tier):
+    from django.core.cache import cache
+
+    first, second = PostFactory(), PostFactory()
+    sizes = [len(client.get(f"/en/posts/{post.slug}/").content) for post in (first, second)]
+    settings.BLOG_PAGE_CACHE_LOCAL_MAX_BYTES = max(sizes) + 10  # room for one page, not two
+    local_tier._local.clear()
+    client.get(f"/en/posts/{first.slug}/")  # kept here from the shared cache
+    client.get(f"/en/posts/{second.slug}/")  # pushes the first out
+    assert local_tier._local.size <= settings.BLOG_PAGE_CACHE_LOCAL_MAX_BYTES
+    for post in (first, second):
+        cache.delete(local_tier.page_key("en", f"/en/posts/{post.slug}/"))
+    assert client.get(f"/en/posts/{second.slug}/")["X-Page-Cache"] == "hit"
+    assert client.get(f"/en/posts/{first.slug}/")["X-Page-Cache"] == "miss"
