@@ -183,6 +183,20 @@ def fragment(key: str, build: Callable[[], Any]) -> Any:
     return fragment_with_generation(key, build)[1]
 
 
+def fragment_found(key: str, build: Callable[[], Any]) -> Any:
+    """`fragment`, for a lookup that may find nothing: a None from `build()` is not kept (a URL naming
+    nothing must not fill the cache)."""
+    if settings.BLOG_FRAGMENT_CACHE_TIMEOUT <= 0:
+        return build()
+    generation, found = fragments_read([key])
+    if key in found:
+        return found[key]
+    value = build()
+    if value is not None:
+        fragment_store(key, generation, value)
+    return value
+
+
 def fragment_with_generation(key: str, build: Callable[[], Any]) -> tuple[int, Any]:
     """(generation, `build()` kept as `key` for it): for callers that also tag their answer with the
     generation (the API's ETags). Still one round trip."""
@@ -212,6 +226,27 @@ def fragments_read(keys: list[str]) -> tuple[int, dict[str, Any]]:
 def fragment_store(key: str, generation: int, value: Any) -> None:
     if settings.BLOG_FRAGMENT_CACHE_TIMEOUT > 0:
         cache.set(f"blog:fragment:{key}", (generation, value), settings.BLOG_FRAGMENT_CACHE_TIMEOUT)
+
+
+def card_variant(level: int = 2, big: bool = False, loading: str = "lazy") -> str:
+    """Which markup of a card `{% post_card post level big loading %}` shows (a card keeps each it was
+    rendered in)."""
+    return f"{level or 2}:{int(bool(big))}:{loading or 'lazy'}"
+
+
+# What every card list (`{% post_card post level=3 %}`) shows.
+LIST_CARD = card_variant(3)
+
+
+class CachedCard:
+    """A list entry whose card markup is cached: `{% post_card %}` shows `card_html`, so no post is loaded."""
+
+    __slots__ = ("card_generation", "card_html", "pk")
+
+    def __init__(self, pk: int, card_html: dict, card_generation: int) -> None:
+        self.pk = pk
+        self.card_html = card_html
+        self.card_generation = card_generation
 
 
 def card_key(language: str, post_id: int) -> str:
