@@ -169,11 +169,11 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
 
 
 # --- Fragments ---------------------------------------------------------------------------------------
-# What every reader of a page sees alike (a list's post cards, a post's neighbours and related posts)
-# is kept, stamped with the generation it was made in, for BLOG_FRAGMENT_CACHE_TIMEOUT seconds (0:
-# off): any change readers could see makes it stale with the pages. Signed-in readers get it too (a
-# fragment shows nothing of the reader's own). Like cached pages, a card keeps its view count until
-# it expires.
+# What every reader of a page sees alike (a list's post cards, count and post ids, a post's article, a
+# search's ranked ids and results for readers with the same access) is kept, stamped with the generation
+# it was made in, for BLOG_FRAGMENT_CACHE_TIMEOUT seconds (0: off): any change readers could see makes it
+# stale with the pages. Signed-in readers get it too (a fragment shows nothing of the reader's own). Like
+# cached pages, a card keeps its view count until it expires.
 
 
 def fragment(key: str, build: Callable[[], Any]) -> Any:
