@@ -811,8 +811,10 @@ def post_list_card_ids(**filters: Any) -> QuerySet[Any]:
 
 
 def post_cards_get(*, ids: list[int], with_cover: bool = True) -> list[Post]:
-    """The posts of `ids` (in that order) with what `post_list_cards` loads, for the cards not cached.
-    The ids come from a list of live posts read in this cache generation; one gone since is skipped."""
+    """The posts of `ids` (in that order) for the cards not cached: bodies deferred, the cover with its
+    renditions (`{% picture %}`: one query for the page) when `with_cover`; pass them through
+    `post_cards_load` for their tags and sections. The ids come from a list of live posts read in this
+    cache generation; one gone since is skipped."""
     if not ids:
         return []
     qs = Post.objects.filter(pk__in=ids).defer(*HEAVY_POST_FIELDS)
@@ -820,18 +822,6 @@ def post_cards_get(*, ids: list[int], with_cover: bool = True) -> list[Post]:
         qs = qs.prefetch_related("cover", "cover__renditions")
     posts = {post.pk: post for post in qs}
     return [posts[pk] for pk in ids if pk in posts]
-
-
-def post_list_cards(*, with_cover: bool = False, **filters: Any) -> QuerySet[Post]:
-    """`post_list_published(light=True, ...)` without relations (and the cover with its renditions
-    when `with_cover`); pass the page's posts through `post_cards_load` for their tags and sections.
-
-    Covers come by prefetch, not joins: a join makes SQLite sort the wide joined rows of every live
-    post before the LIMIT.
-    """
-    qs = post_list_published(light=True, **filters).select_related(None).prefetch_related(None)
-    # `{% picture %}` reads the cover's renditions: one query for the whole list.
-    return qs.prefetch_related("cover", "cover__renditions") if with_cover else qs
 
 
 # Higher apps add what their part of a card shows (community: `comment_count`). Each loader is called

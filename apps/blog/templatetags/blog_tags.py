@@ -5,7 +5,7 @@ of links; `{% url %}` resolves each one through the URL resolver. These reverse 
 per language and fill in the slug, with the same result.
 
 `{% post_card post level=3 big=False loading="lazy" %}`: one post card, with its cover when the list
-loaded covers (`post_list_cards(with_cover=True)`; never a query per card). Built in Python rather than
+loaded covers (`post_cards_get(with_cover=True)`; never a query per card). Built in Python rather than
 included as a template: a page lists 10-13 cards, and the template engine spent more time on their
 ~40 nodes and lookups each than the database did on the whole page. Every value is escaped.
 
