@@ -253,11 +253,11 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
 
 
 # --- Fragments ---------------------------------------------------------------------------------------
-# What every reader of a page sees alike (a list's post cards, a post's neighbours and related posts)
-# is kept, stamped with the generation it was made in, for BLOG_FRAGMENT_CACHE_TIMEOUT seconds (0:
-# off): any change readers could see makes it stale with the pages. Signed-in readers get it too (a
-# fragment shows nothing of the reader's own). Like cached pages, a card keeps its view count until
-# it expires.
+# What every reader of a page sees alike (a list's post cards, count and post ids, a post's article, a
+# search's ranked ids and results for readers with the same access) is kept, stamped with the generation
+# it was made in, for BLOG_FRAGMENT_CACHE_TIMEOUT seconds (0: off): any change readers could see makes it
+# stale with the pages. Signed-in readers get it too (a fragment shows nothing of the reader's own). Like
+# cached pages, a card keeps its view count until it expires.
 
 
 def fragment(key: str, build: Callable[[], Any]) -> Any:
@@ -265,6 +265,20 @@ def fragment(key: str, build: Callable[[], Any]) -> Any:
     if settings.BLOG_FRAGMENT_CACHE_TIMEOUT <= 0:
         return build()
     return fragment_with_generation(key, build)[1]
+
+
+def fragment_found(key: str, build: Callable[[], Any]) -> Any:
+    """`fragment`, for a lookup that may find nothing: a None from `build()` is not kept (a URL naming
+    nothing must not fill the cache)."""
+    if settings.BLOG_FRAGMENT_CACHE_TIMEOUT <= 0:
+        return build()
+    generation, found = fragments_read([key])
+    if key in found:
+        return found[key]
+    value = build()
+    if value is not None:
+        fragment_store(key, generation, value)
+    return value
 
 
 def fragment_with_generation(key: str, build: Callable[[], Any]) -> tuple[int, Any]:
@@ -296,6 +310,27 @@ def fragments_read(keys: list[str]) -> tuple[int, dict[str, Any]]:
 def fragment_store(key: str, generation: int, value: Any) -> None:
     if settings.BLOG_FRAGMENT_CACHE_TIMEOUT > 0:
         cache.set(f"blog:fragment:{key}", (generation, value), settings.BLOG_FRAGMENT_CACHE_TIMEOUT)
+
+
+def card_variant(level: int = 2, big: bool = False, loading: str = "lazy") -> str:
+    """Which markup of a card `{% post_card post level big loading %}` shows (a card keeps each it was
+    rendered in)."""
+    return f"{level or 2}:{int(bool(big))}:{loading or 'lazy'}"
+
+
+# What every card list (`{% post_card post level=3 %}`) shows.
+LIST_CARD = card_variant(3)
+
+
+class CachedCard:
+    """A list entry whose card markup is cached: `{% post_card %}` shows `card_html`, so no post is loaded."""
+
+    __slots__ = ("card_generation", "card_html", "pk")
+
+    def __init__(self, pk: int, card_html: dict, card_generation: int) -> None:
+        self.pk = pk
+        self.card_html = card_html
+        self.card_generation = card_generation
 
 
 def card_key(language: str, post_id: int) -> str:

@@ -5,6 +5,7 @@
 `scheduled_posts_flip` only tidies the stored status afterwards.
 """
 
+import hashlib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -668,46 +669,78 @@ def post_search_filter(queryset: QuerySet[Post], *, query: str, language: str, u
     return queryset.annotate(body_readable=body_readable).order_by("-relevance", "-published_at", "-id")
 
 
-class PostSearchResults:
-    """The search page's results, for a Paginator: `count()`, and slices that rank narrow rows (ids
-    only) and then load just that page's posts (sorting every match's whole row made a common word
-    2-3x slower than the old date order on 2,000 posts)."""
+def post_search_access(*, user: Any) -> str:
+    """Which bodies `user` may search, as a key: "all" (editors), "free" (anonymous readers, and signed-in
+    readers without a grant: they search the same bodies), or "grants-<hash of the granted posts>". Two
+    readers with the same key get the same results (`post_search_filter`), so the search page keeps
+    ranked results per key; a new or revoked grant changes the reader's key."""
+    if user_is_editor(user):
+        return "all"
+    if user is None or not user.is_authenticated:
+        return "free"
+    granted = sorted(
+        AccessGrant.objects.filter(user=user, post__isnull=False, revoked_at__isnull=True).values_list(
+            "post_id", flat=True
+        )
+    )
+    if not granted:
+        return "free"
+    return "grants-" + hashlib.md5(",".join(map(str, granted)).encode(), usedforsecurity=False).hexdigest()
 
-    def __init__(self, ranked: QuerySet[Post], load: Callable[[list[int]], QuerySet[Post]]) -> None:
-        self.ranked = ranked
+
+def post_search_ranked_ids(*, query: str, language: str, user: Any) -> list[int]:
+    """The ids of the live posts matching `query` by `post_search_filter`, best first: one query (its
+    length is the count)."""
+    ranked = post_search_filter(Post.objects.filter(live_q()), query=query, language=language, user=user)
+    return list(ranked.values_list("pk", flat=True))
+
+
+def post_search_results_load(*, ids: list[int], language: str, user: Any) -> list[Post]:
+    """The posts of `ids` (in that order) with what a search result shows: slug, date, title and summary
+    (every language, for the fallback), the stored prose in `language`, and `body_readable` (whether the
+    prose may be quoted to `user`). Nothing else of the row."""
+    if not ids:
+        return []
+    suffix = lang_suffix(language)
+    readable = post_body_readable_q(user=user)
+    fields = [*LINK_POST_FIELDS, *(f"summary_{lang_suffix(code)}" for code in LANGUAGE_CODES), f"prose_{suffix}"]
+    qs = (
+        Post.objects.filter(pk__in=ids)
+        .only("is_premium", *fields)
+        .annotate(
+            body_readable=Case(When(readable, then=Value(True)), default=Value(False), output_field=BooleanField())
+        )
+    )
+    posts = {post.pk: post for post in qs}
+    return [posts[pk] for pk in ids if pk in posts]
+
+
+class PostSearchResults:
+    """Ranked search results for a Paginator: the ranked ids (one query), and slices that load just
+    those posts (`post_search_results_load`)."""
+
+    def __init__(self, ids: list[int], load: Callable[[list[int]], list[Post]]) -> None:
+        self.ids = ids
         self.load = load
 
     def count(self) -> int:
-        return self.ranked.count()
+        return len(self.ids)
 
     def __len__(self) -> int:
-        return self.count()
+        return len(self.ids)
 
     def __getitem__(self, index: slice) -> list[Post]:
-        ids = list(self.ranked.values_list("pk", flat=True)[index])
-        posts = {p.pk: p for p in self.load(ids)} if ids else {}
-        return [posts[pk] for pk in ids if pk in posts]
+        return self.load(self.ids[index])
 
     def __iter__(self) -> Any:
         return iter(self[:])
 
 
 def post_search(*, query: str, language: str, user: Any) -> PostSearchResults:
-    """Live posts matching `query` by `post_search_filter`, best first (the search page), each with
-    `body_readable`; relations loaded, bodies deferred but the rendered body in `language`."""
-    suffix = lang_suffix(language)
-    ranked = post_search_filter(Post.objects.filter(live_q()), query=query, language=language, user=user)
-    # Snippets come from the stored prose; the body's HTML is not read.
-    keep = {f"prose_{suffix}"}
-    readable = post_body_readable_q(user=user)
-
-    def load(ids: list[int]) -> QuerySet[Post]:
-        qs = Post.objects.filter(pk__in=ids).annotate(
-            body_readable=Case(When(readable, then=Value(True)), default=Value(False), output_field=BooleanField())
-        )
-        return _with_relations(qs).defer(*(f for f in HEAVY_POST_FIELDS if f not in keep))
-
-    return PostSearchResults(ranked, load)
+    """Live posts matching `query` by `post_search_filter`, best first, each with `body_readable` and
+    what a result shows (`post_search_results_load`)."""
+    ids = post_search_ranked_ids(query=query, language=language, user=user)
+    return PostSearchResults(ids, lambda page: post_search_results_load(ids=page, language=language, user=user))
 
 
 def post_archive_months() -> list[datetime]:
@@ -770,16 +803,25 @@ def post_with_relations(*, pk: int) -> Post:
     return _with_relations(Post.objects.filter(pk=pk)).prefetch_related("cover__renditions", "key_points").get()
 
 
-def post_list_cards(*, with_cover: bool = False, **filters: Any) -> QuerySet[Post]:
-    """`post_list_published(light=True, ...)` without relations (and the cover with its renditions
-    when `with_cover`); pass the page's posts through `post_cards_load` for their tags and sections.
+def post_list_card_ids(**filters: Any) -> QuerySet[Any]:
+    """The ids of `post_list_published(**filters)`, in its order (newest first): what a list page reads
+    first. Its cards usually come from the fragment cache (`views._cards`), so most pages never load a
+    post; `.count()` on it is the list's length."""
+    return post_list_published(**filters).select_related(None).prefetch_related(None).values_list("pk", flat=True)
 
-    Covers come by prefetch, not joins: a join makes SQLite sort the wide joined rows of every live
-    post before the LIMIT.
-    """
-    qs = post_list_published(light=True, **filters).select_related(None).prefetch_related(None)
-    # `{% picture %}` reads the cover's renditions: one query for the whole list.
-    return qs.prefetch_related("cover", "cover__renditions") if with_cover else qs
+
+def post_cards_get(*, ids: list[int], with_cover: bool = True) -> list[Post]:
+    """The posts of `ids` (in that order) for the cards not cached: bodies deferred, the cover with its
+    renditions (`{% picture %}`: one query for the page) when `with_cover`; pass them through
+    `post_cards_load` for their tags and sections. The ids come from a list of live posts read in this
+    cache generation; one gone since is skipped."""
+    if not ids:
+        return []
+    qs = Post.objects.filter(pk__in=ids).defer(*HEAVY_POST_FIELDS)
+    if with_cover:
+        qs = qs.prefetch_related("cover", "cover__renditions")
+    posts = {post.pk: post for post in qs}
+    return [posts[pk] for pk in ids if pk in posts]
 
 
 # Higher apps add what their part of a card shows (community: `comment_count`). Each loader is called

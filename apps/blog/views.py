@@ -4,7 +4,10 @@ Anonymous GETs are served from the page cache (`page_cache.cached_page`); signed
 editors and preview links always get a fresh page.
 """
 
+import hashlib
+from collections.abc import Callable
 from datetime import date
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -33,28 +36,75 @@ FEATURED_COUNT = 3
 SEARCH_MAX_LENGTH = 100
 
 
-def _paginate(request: HttpRequest, queryset: Any, per_page: int = PAGE_SIZE) -> Page:
-    """The requested page of every paginated page. A number that is not plain ASCII digits ("²", "٣",
+def _page_number(request: HttpRequest) -> int:
+    """The requested page of a paginated page. A number that is not plain ASCII digits ("²", "٣",
     "1.0"), or out of range, is a 404 (never a 500, nor page 1 under another URL)."""
     number = parse_whole_number(request.GET.get("page", "1"))
     if number is None:
         raise Http404(_("No such page."))
-    paginator = Paginator(queryset, per_page)
+    return number
+
+
+def _page_of(items: Any, number: int, per_page: int = PAGE_SIZE) -> Page:
+    """Page `number` of `items` (a list, or anything with `count()` and slices); past the end: a 404."""
+    paginator = Paginator(items, per_page)
     if number > paginator.num_pages:
         raise Http404(_("No such page."))
     return paginator.page(number)
 
 
-def _cards(posts: Any, sections: Any = ()) -> list[Post]:
-    """A list page's posts for `{% post_card %}`: each gets its cached card fragments (`card_html`,
-    see `page_cache.cards_read`), and only the others load what a card shows (`post_cards_load`)."""
-    posts = list(posts)
-    generation, cached = page_cache.cards_read(get_language(), [post.pk for post in posts])
-    for post in posts:
+def _list_page(
+    request: HttpRequest,
+    key: str,
+    ids: Callable[[], Any],
+    *,
+    number: int | None = None,
+    extra: dict[str, Callable[[], Any]] | None = None,
+) -> tuple[Page, dict[str, Any]]:
+    """The requested page of a list of posts, as their ids (`object_list`), and the `extra` values.
+
+    `ids` makes the list's ids query (`selectors.post_list_card_ids`); its count, each page's ids and the
+    `extra` values (built by their callables) are kept per list (`key`: what it filters on) and cache
+    generation, so a list page usually builds no query at all. Every reader gets the same list."""
+    number = _page_number(request) if number is None else number
+    extra = extra or {}
+    keys = {name: f"list:{key}:{name}" for name in ("count", *extra)}
+    keys["ids"] = f"list:{key}:page:{number}"
+    generation, found = page_cache.fragments_read(list(keys.values()))
+
+    def get(name: str, build: Callable[[], Any]) -> Any:
+        value = found.get(keys[name])
+        if value is None:
+            value = build()
+            page_cache.fragment_store(keys[name], generation, value)
+        return value
+
+    paginator = Paginator(range(get("count", lambda: ids().count())), PAGE_SIZE)
+    if number > paginator.num_pages:
+        raise Http404(_("No such page."))
+    bottom = (number - 1) * PAGE_SIZE
+    page = Page(get("ids", lambda: list(ids()[bottom : bottom + PAGE_SIZE])), number, paginator)
+    return page, {name: get(name, build) for name, build in extra.items()}
+
+
+def _cards(ids: list[int], sections: Any = (), variants: dict[int, str] | None = None) -> list[Any]:
+    """A list page's entries for `{% post_card %}`, from the posts' ids: a `CachedCard` for each card
+    whose markup is cached (`page_cache.cards_read`; `variants`: the markup a post's card needs when
+    not the lists' `LIST_CARD`), and only the other posts loaded with what a card shows
+    (`post_cards_get`, `post_cards_load`)."""
+    generation, cached = page_cache.cards_read(get_language(), ids)
+    variants = variants or {}
+    missing = [pk for pk in ids if variants.get(pk, page_cache.LIST_CARD) not in cached.get(pk, ())]
+    loaded = selectors.post_cards_load(posts=selectors.post_cards_get(ids=missing), sections=sections)
+    posts: dict[int, Any] = {post.pk: post for post in loaded}
+    for post in loaded:
         post.card_html = cached.get(post.pk)
         post.card_generation = generation
-    selectors.post_cards_load(posts=[post for post in posts if post.card_html is None], sections=sections)
-    return posts
+    missing_set = set(missing)
+    for pk in ids:
+        if pk not in missing_set:
+            posts[pk] = page_cache.CachedCard(pk, cached[pk], generation)
+    return [posts[pk] for pk in ids if pk in posts]
 
 
 def _cover_meta(asset: Any) -> dict[str, Any]:
@@ -71,16 +121,23 @@ def _cover_meta(asset: Any) -> dict[str, Any]:
 @require_safe
 @cached_page
 def home(request: HttpRequest) -> HttpResponse:
-    latest = _paginate(request, selectors.post_list_cards(with_cover=True))
+    number = _page_number(request)
+    extra = {}
+    if number == 1:
+        extra["featured"] = lambda: list(selectors.post_list_card_ids(featured=True)[:FEATURED_COUNT])
+    latest, found = _list_page(request, "home", selectors.post_list_card_ids, number=number, extra=extra)
     if latest.number > 1:
         featured = []
         latest.object_list = _cards(latest.object_list)
     else:
-        featured = list(selectors.post_list_cards(featured=True, with_cover=True)[:FEATURED_COUNT])
-        featured_ids = {p.pk for p in featured}
-        shown = [p for p in latest.object_list if p.pk not in featured_ids]
-        cards = _cards([*featured, *shown])
-        featured, latest.object_list = cards[: len(featured)], cards[len(featured) :]
+        featured_ids = found["featured"]
+        shown = [pk for pk in latest.object_list if pk not in featured_ids]
+        # The first featured card is the big one (see home.html).
+        big = {featured_ids[0]: page_cache.card_variant(3, big=True, loading="eager")} if featured_ids else {}
+        cards = _cards([*featured_ids, *shown], variants=big)
+        featured_set = set(featured_ids)
+        featured = [card for card in cards if card.pk in featured_set]
+        latest.object_list = [card for card in cards if card.pk not in featured_set]
     title = _("Page %(number)s") % {"number": latest.number} if latest.number > 1 else ""
     meta = PageMeta(
         title=title or settings.SITE_NAME,
@@ -234,19 +291,34 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _listing(
-    request: HttpRequest, template: str, posts: Any, meta: PageMeta, sections: Any = (), **context: Any
+    request: HttpRequest,
+    template: str,
+    key: str,
+    ids: Callable[[], Any],
+    meta: PageMeta,
+    sections: Any = (),
+    **context: Any,
 ) -> HttpResponse:
-    page = _paginate(request, posts)
+    page, _found = _list_page(request, key, ids)
     page.object_list = _cards(page.object_list, sections)
     if page.number > 1:
         meta.title = _("%(title)s, page %(number)s") % {"title": meta.title, "number": page.number}
     return render(request, template, {"meta": meta, "page": page, **context})
 
 
+def _section_with_tree(slug: str) -> Section | None:
+    """The active section `slug` with its tree of active descendants read (`section_descendants` keeps
+    it on the section, and the cached section keeps it too)."""
+    section = selectors.section_get_active(slug=slug)
+    if section is not None:
+        selectors.section_descendants(section=section)
+    return section
+
+
 @require_safe
 @cached_page
 def section_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    section = selectors.section_get_active(slug=slug)
+    section = page_cache.fragment_found(f"section:{slug}", lambda: _section_with_tree(slug))
     if section is None:
         raise Http404(_("No such section."))
     if section.type == Section.Type.ABOUT:
@@ -270,7 +342,8 @@ def section_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return _listing(
         request,
         "blog/section_detail.html",
-        selectors.post_list_cards(section=section, with_cover=True),
+        f"section:{section.pk}",
+        partial(selectors.post_list_card_ids, section=section),
         meta,
         # The section's tree (one query) gives its children and every card's section.
         sections=selectors.section_descendants(section=section),
@@ -283,7 +356,7 @@ def section_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 @cached_page
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    tag = selectors.tag_get(slug=slug)
+    tag = page_cache.fragment_found(f"tag:{slug}", lambda: selectors.tag_get(slug=slug))
     if tag is None:
         raise Http404(_("No such tag."))
     url = reverse("blog:tag", args=[tag.slug])
@@ -292,7 +365,8 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
         description=_("Every post tagged “%(name)s”, newest first.") % {"name": tag.name},
         breadcrumbs=[(tag.name, url)],
     )
-    return _listing(request, "blog/tag_detail.html", selectors.post_list_cards(tag=tag, with_cover=True), meta, tag=tag)
+    ids = partial(selectors.post_list_card_ids, tag=tag)
+    return _listing(request, "blog/tag_detail.html", f"tag:{tag.pk}", ids, meta, tag=tag)
 
 
 @require_safe
@@ -311,7 +385,7 @@ def archive(request: HttpRequest, year: int | None = None, month: int | None = N
     # and an empty month are 404s before any date is built from them.
     if not any(m.year == year and month in (None, m.month) for m in months):
         raise Http404(_("No posts were published in this period."))
-    posts = selectors.post_list_cards(year=year, month=month, with_cover=True)
+    ids = partial(selectors.post_list_card_ids, year=year, month=month)
     if month is None:
         label = str(year)
         url = reverse("blog:archive-year", args=[year])
@@ -323,7 +397,8 @@ def archive(request: HttpRequest, year: int | None = None, month: int | None = N
         description=_("Posts published in %(period)s.") % {"period": label},
         breadcrumbs=[(_("Archive"), reverse("blog:archive")), (label, url)],
     )
-    return _listing(request, "blog/archive.html", posts, meta, period=label, months=months)
+    key = f"archive:{year}:{month or ''}"
+    return _listing(request, "blog/archive.html", key, ids, meta, period=label, months=months)
 
 
 @require_safe
@@ -337,23 +412,41 @@ def search(request: HttpRequest) -> HttpResponse:
     )
     context: dict[str, Any] = {"meta": meta, "query": query, "page": None, "results": []}
     if query:
+        number = _page_number(request)
         language = get_language()
         parsed = search_text.parse_query(query)
-        page = _paginate(request, selectors.post_search(query=query, language=language, user=request.user))
-        suffix = language.replace("-", "_")
-        results = []
-        for post in page.object_list:
-            # A body the reader may not read is never quoted (it was not searched either).
-            prose = (getattr(post, f"prose_{suffix}") or "") if post.body_readable else ""
-            results.append(
-                {
-                    "post": post,
-                    "title": search_text.highlight(post.title, parsed.marks),
-                    "snippet": search_text.snippet(prose=prose, summary=post.summary or "", query=parsed),
-                }
-            )
-        context.update(page=page, results=results)
+        # Readers who may search the same bodies get the same results: ranked once per query (as parsed),
+        # language, access and cache generation; each result's markup likewise (its snippet is the query's).
+        access = selectors.post_search_access(user=request.user)
+        words = hashlib.md5(repr(parsed).encode(), usedforsecurity=False).hexdigest()
+        key = f"search:{language}:{access}:{words}"
+        ids = page_cache.fragment(
+            key, lambda: selectors.post_search_ranked_ids(query=query, language=language, user=request.user)
+        )
+        page = _page_of(ids, number)
+        context.update(page=page, results=_search_results(page.object_list, key, parsed, language, request.user))
     return render(request, "blog/search.html", context)
+
+
+def _search_results(ids: list[int], key: str, parsed: Any, language: str, user: Any) -> list[str]:
+    """The markup of each result (`blog/_search_result.html`), kept per result as `<key>:<post id>`; only
+    the posts not kept are loaded."""
+    keys = {pk: f"{key}:{pk}" for pk in ids}
+    generation, found = page_cache.fragments_read(list(keys.values()))
+    missing = [pk for pk in ids if keys[pk] not in found]
+    suffix = language.replace("-", "_")
+    for post in selectors.post_search_results_load(ids=missing, language=language, user=user):
+        # A body the reader may not read is never quoted (it was not searched either).
+        prose = (getattr(post, f"prose_{suffix}") or "") if post.body_readable else ""
+        result = {
+            "post": post,
+            "title": search_text.highlight(post.title, parsed.marks),
+            "snippet": search_text.snippet(prose=prose, summary=post.summary or "", query=parsed),
+        }
+        html = render_to_string("blog/_search_result.html", {"result": result}).strip()
+        found[keys[post.pk]] = html
+        page_cache.fragment_store(keys[post.pk], generation, html)
+    return [mark_safe(found[keys[pk]]) for pk in ids if keys[pk] in found]  # noqa: S308 - rendered by the template
 
 
 @require_safe

@@ -5,7 +5,7 @@ of links; `{% url %}` resolves each one through the URL resolver. These reverse 
 per language and fill in the slug, with the same result.
 
 `{% post_card post level=3 big=False loading="lazy" %}`: one post card, with its cover when the list
-loaded covers (`post_list_cards(with_cover=True)`; never a query per card). Built in Python rather than
+loaded covers (`post_cards_get(with_cover=True)`; never a query per card). Built in Python rather than
 included as a template: a page lists 10-13 cards, and the template engine spent more time on their
 ~40 nodes and lookups each than the database did on the whole page. Every value is escaped.
 
@@ -125,12 +125,18 @@ def post_card(post: Any, level: int = 2, big: bool = False, loading: str = "lazy
     """The card of `post` in a list: the cached fragment when the view found one
     (`post.card_html`), else rendered by `_post_card` and stored for the next page."""
     variants = getattr(post, "card_html", None)
-    variant = f"{level or 2}:{int(bool(big))}:{loading or 'lazy'}"
+    variant = page_cache.card_variant(level, big, loading)
     if variants is not None and variant in variants:
         return mark_safe(variants[variant])  # noqa: S308 - rendered (and escaped) by _post_card
     generation = getattr(post, "card_generation", None)
+    if isinstance(post, page_cache.CachedCard):
+        # Another variant of a cached card (rare: the views load the posts whose variant is missing).
+        found = blog_selectors.post_cards_get(ids=[post.pk])
+        if not found:
+            return mark_safe("")  # gone since the list was read
+        post = found[0]
     if variants is not None and not hasattr(post, "card_tags"):
-        blog_selectors.post_cards_load(posts=[post])  # another variant of a cached card (rare)
+        blog_selectors.post_cards_load(posts=[post])
     html = _post_card(post, level=level, big=big, loading=loading)
     if generation:
         page_cache.card_store(get_language(), post.pk, generation, {**(variants or {}), variant: str(html)})

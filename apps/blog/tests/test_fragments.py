@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from apps.blog import services
+from apps.blog.models import Post
 
 from .factories import PostFactory, SectionFactory, TagFactory
 
@@ -281,3 +282,94 @@ def test_an_anonymous_api_client_never_gets_the_premium_body_kept_for_a_reader_w
     if who == "grant holder":
         api_client.force_authenticate(reader)
         assert "SECRETWORD" in api_client.get(url).json()["body_html"]
+
+
+# --- List pages and search from kept ids (issue 16, fourth pass) --------------------------------------
+
+
+def test_a_warm_list_page_runs_no_query(client):
+    tag = TagFactory()
+    section = SectionFactory()
+    for i in range(12):
+        PostFactory(tags=[tag], section=section, is_featured=i < 2)
+    for url in ("/en/", "/en/?page=2", f"/en/tags/{tag.slug}/", f"/en/sections/{section.slug}/"):
+        first, _cold = _render(client, url)
+        again, warm = _render(client, url)
+        assert again == first, url
+        assert warm == 0, url
+
+
+def test_kept_list_pages_still_refuse_pages_past_the_end_and_odd_numbers(client):
+    tag = TagFactory()
+    for _ in range(3):
+        PostFactory(tags=[tag])
+    for url in ("/en/", f"/en/tags/{tag.slug}/"):
+        _render(client, url)  # the count is kept now
+        for page in ("2", "0", "abc", "²", "1.0", "99999999999999999999"):
+            assert client.get(f"{url}?page={page}").status_code == 404, (url, page)
+
+
+def test_a_card_cached_in_a_list_is_rendered_big_when_it_is_the_first_featured(client):
+    tag = TagFactory()
+    post = PostFactory(tags=[tag], is_featured=True, title_en="Big story")
+    _render(client, f"/en/tags/{tag.slug}/")  # its small card is cached
+    html, _ = _render(client, "/en/")
+    assert '<article class="card card-featured' in html
+    cache.clear()
+    fresh, _ = _render(client, "/en/")
+    assert fresh == html
+    assert post.title_en in html
+
+
+def test_a_list_shows_a_post_published_since_its_ids_were_kept(client, editor, django_capture_on_commit_callbacks):
+    tag = TagFactory()
+    PostFactory(tags=[tag], title_en="First one")
+    _render(client, f"/en/tags/{tag.slug}/")
+    later = PostFactory(tags=[tag], draft=True, title_en="Second one")
+    assert "Second one" not in _render(client, f"/en/tags/{tag.slug}/")[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_publish(post=later, by=editor)
+    html = _render(client, f"/en/tags/{tag.slug}/")[0]
+    assert "Second one" in html
+    assert "2 posts" in html
+
+
+def test_a_repeated_search_runs_no_query_and_gives_the_same_page(client):
+    PostFactory(title_en="Harbour lights", body_en="The harbour at night.")
+    PostFactory(title_en="Other", body_en="A quiet harbour town.")
+    first, cold = _render(client, "/en/search/?q=harbour")
+    again, warm = _render(client, "/en/search/?q=harbour")
+    assert again == first
+    assert warm == 0 < cold
+    assert _render(client, "/en/search/?q=HARBOUR")[1] == 0  # the same query, as parsed
+    assert "2 results" in first
+    other = _render(client, "/en/search/?q=quiet")[0]
+    assert "<mark>quiet</mark> harbour town" in other  # a snippet is the query's own
+
+
+def test_a_kept_search_never_quotes_or_finds_a_premium_body_for_a_reader_without_access(client, reader, editor):
+    PostFactory(title_en="Locked", is_premium=True, summary_en="", body_en="The SECRETWORD paragraph.")
+    url = "/en/search/?q=secretword"
+    client.force_login(editor)
+    assert "SECRETWORD" in _render(client, url)[0]  # kept for editors
+    client.logout()
+    html = _render(client, url)[0]
+    assert "SECRETWORD" not in html
+    assert "0 results" in html
+    client.force_login(reader)
+    assert "SECRETWORD" not in _render(client, url)[0]
+    # A grant changes what the reader may search at once (no new cache generation is needed).
+    services.access_grant_create(user=reader, post=Post.objects.get(title_en="Locked"))
+    assert "<mark>SECRETWORD</mark>" in _render(client, url)[0]
+    client.logout()
+    assert "SECRETWORD" not in _render(client, url)[0]
+
+
+def test_search_results_follow_an_edit_at_once(client, editor, django_capture_on_commit_callbacks):
+    post = PostFactory(title_en="Harbour notes", body_en="Old harbour words.")
+    assert "Old <mark>harbour</mark> words." in _render(client, "/en/search/?q=harbour")[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_update(post=post, by=editor, data={"body_en": "New harbour words."})
+    html = _render(client, "/en/search/?q=harbour")[0]
+    assert "New <mark>harbour</mark> words." in html
+    assert "Old" not in html
