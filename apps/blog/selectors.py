@@ -143,17 +143,28 @@ def post_list_visible(*, user: Any) -> QuerySet[Post]:
     return post_list_published()
 
 
-def post_get_visible(*, slug: str, user: Any, relations: bool = True) -> Post | None:
-    """The post page's post, its cover's renditions loaded for `{% picture %}`.
+def post_get_visible(*, slug: str, user: Any) -> Post | None:
+    """A post `user` may see, with its relations, cover renditions and key points (the post page reads a
+    narrower row: `post_get_visible_access`)."""
+    qs = post_list_visible(user=user).filter(slug=slug).order_by()  # the slug is unique: no ORDER BY to compile
+    return next(iter(qs.prefetch_related("cover__renditions", "key_points")[:1]), None)
 
-    `relations=False`: the post with its section, author and cover (one query), without its tags,
-    renditions and key points; the post page loads those (`post_page_relations_load`) only when its
-    article is not cached."""
-    qs = post_list_visible(user=user).filter(slug=slug)
-    if not relations:
-        return qs.prefetch_related(None).first()
-    # Key points: one query for the page's description, JSON-LD abstract and key points box.
-    return qs.prefetch_related("cover__renditions", "key_points").first()
+
+# What the post page decides per request, whatever part of it is cached: access (status, publication time,
+# premium), the buy box (price, currency) and the community block (slug). The rest of the post is read only
+# when its article is not cached (`post_with_relations`).
+POST_ACCESS_FIELDS = ("id", "slug", "status", "published_at", "is_premium", "price", "currency")
+
+
+def post_get_visible_access(*, slug: str, user: Any) -> Post | None:
+    """The post page's post as a narrow row (`POST_ACCESS_FIELDS`), when `user` may see it (editors: any
+    status; everyone else: live posts only). No ORDER BY (the slug is unique) and no joins: compiling a
+    wide modeltranslation row cost more than running it."""
+    qs = Post.objects.filter(slug=slug) if user_is_editor(user) else Post.objects.filter(live_q(), slug=slug)
+    names = [f.attname for f in Post._meta.concrete_fields if f.attname in POST_ACCESS_FIELDS]
+    row = next(iter(qs.order_by().values_list(*names)[:1]), None)
+    # `Model.from_db` takes the values in the model's field order, as `names` has them.
+    return None if row is None else Post.from_db(qs.db, names, row)
 
 
 def post_page_relations_load(*, post: Post) -> Post:
@@ -766,7 +777,8 @@ def post_list_for_sitemap() -> QuerySet[Post]:
 
 
 def post_with_relations(*, pk: int) -> Post:
-    """Any post (whatever its status) with what its page shows; for preview links."""
+    """Any post (whatever its status) with what its page shows: for preview links, and the post page's
+    article when it is not cached."""
     return _with_relations(Post.objects.filter(pk=pk)).prefetch_related("cover__renditions", "key_points").get()
 
 
@@ -858,6 +870,72 @@ def narration_unavailable_reason() -> str:
     return speech.speech_provider().unavailable_reason()
 
 
+@dataclass(frozen=True)
+class NarrationSource:
+    """A post's narration in one language as the post page keeps it with its article (per cache generation;
+    a new or moved narration starts a new one): everything but a reader's own link. `public_url` is the
+    public audio's URL, the same for everyone; private audio gets a signed URL per reader and request."""
+
+    language: str
+    asset_id: int
+    file_name: str
+    is_public: bool
+    public_url: str
+    mime_type: str
+    size: int
+    duration: float
+    provider: str
+    voice: str
+
+
+def post_narration_source(*, post: Post | int, language: str) -> NarrationSource | None:
+    """The narration of `post` in `language` with a file, or None. One query."""
+    narration = PostNarration.objects.select_related("asset").filter(post=post, language=language).first()
+    if narration is None or not narration.asset.file:
+        return None
+    asset = narration.asset
+    is_public = asset.visibility == Asset.Visibility.PUBLIC
+    return NarrationSource(
+        language=narration.language,
+        asset_id=asset.pk,
+        file_name=asset.file.name,
+        is_public=is_public,
+        public_url=asset.storage.url(asset.file.name) if is_public else "",
+        mime_type=asset.mime_type,
+        size=asset.size,
+        duration=narration.duration,
+        provider=narration.provider,
+        voice=narration.voice,
+    )
+
+
+def narration_player_for_reader(
+    *, source: NarrationSource | None, post: Post, user: Any, can_read: bool
+) -> NarrationPlayer | None:
+    """What `user` may play of `source` (see `post_narration_for_reader`). No query."""
+    if source is None or not can_read:
+        return None
+    if source.is_public:
+        if post.is_premium:
+            return None
+        url = source.public_url
+    elif user is not None and user.is_authenticated:
+        # A player is pressed long after the page loaded (preload="none"): the link outlives the usual minutes.
+        asset = Asset(pk=source.asset_id, file=source.file_name, visibility=Asset.Visibility.PRIVATE)
+        url = asset_private_url(asset=asset, for_user=user, expires=NARRATION_URL_EXPIRE)
+    else:
+        return None
+    return NarrationPlayer(
+        language=source.language,
+        url=url,
+        mime_type=source.mime_type,
+        size=source.size,
+        duration=source.duration,
+        provider=source.provider,
+        voice=source.voice,
+    )
+
+
 def post_narration_for_reader(*, post: Post, language: str, user: Any, can_read: bool | None = None) -> Any:
     """The narration of `post` in `language` that `user` may play, or None.
 
@@ -866,32 +944,12 @@ def post_narration_for_reader(*, post: Post, language: str, user: Any, can_read:
     access does not match the post's yet (it is being moved after the post turned premium or free) is
     never handed out as a public link.
     """
-    narration = PostNarration.objects.select_related("asset").filter(post=post, language=language).first()
-    if narration is None or not narration.asset.file:
+    source = post_narration_source(post=post, language=language)
+    if source is None:
         return None
     if can_read is None:
         can_read = user_can_read_post(user=user, post=post)
-    if not can_read:
-        return None
-    asset = narration.asset
-    if asset.visibility == Asset.Visibility.PUBLIC:
-        if post.is_premium:
-            return None
-        url = asset.storage.url(asset.file.name)
-    elif user is not None and user.is_authenticated:
-        # A player is pressed long after the page loaded (preload="none"): the link outlives the usual minutes.
-        url = asset_private_url(asset=asset, for_user=user, expires=NARRATION_URL_EXPIRE)
-    else:
-        return None
-    return NarrationPlayer(
-        language=narration.language,
-        url=url,
-        mime_type=asset.mime_type,
-        size=asset.size,
-        duration=narration.duration,
-        provider=narration.provider,
-        voice=narration.voice,
-    )
+    return narration_player_for_reader(source=source, post=post, user=user, can_read=can_read)
 
 
 def post_narration_list_for_podcast(*, language: str, limit: int = 100) -> QuerySet[PostNarration]:
