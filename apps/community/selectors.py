@@ -6,7 +6,7 @@ their authors; three for a page of the board), then built into a tree in Python.
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -347,6 +347,41 @@ def post_reactions(*, post: Post, user: Any) -> Reactions:
         liked=bool(row.get("liked", False)),
         bookmarked=bool(row.get("bookmarked", False)),
     )
+
+
+@dataclass(frozen=True)
+class ReaderOwn:
+    """What of a post's community block is a signed-in reader's own."""
+
+    liked: bool
+    bookmarked: bool
+    # The thread shows them something others do not see: a comment of theirs waiting for a moderator, or
+    # one they may still edit or delete (`comment_visible_q`, `comment_can_edit`).
+    own_comments: bool
+
+
+def post_reader_own(*, post: Post, user: Any, now: datetime | None = None) -> ReaderOwn:
+    """`user`'s like and bookmark of `post`, and whether its thread shows them anything of their own. One query."""
+    now = now or timezone.now()
+    own = Comment.objects.filter(
+        Q(status=Comment.Status.PENDING) | Q(created_at__gt=now - timedelta(minutes=settings.COMMUNITY_EDIT_MINUTES)),
+        post_id=OuterRef("pk"),
+        user_id=user.pk,
+        deleted_at__isnull=True,
+        status__in=(Comment.Status.APPROVED, Comment.Status.PENDING),
+    )
+    rows = (
+        Post.objects.filter(pk=post.pk)
+        .order_by()
+        .values_list(
+            Exists(Like.objects.filter(post_id=OuterRef("pk"), user_id=user.pk)),
+            Exists(Bookmark.objects.filter(post_id=OuterRef("pk"), user_id=user.pk)),
+            Exists(own),
+        )
+    )
+    row = next(iter(rows[:1]), None)
+    liked, bookmarked, own_comments = row or (False, False, False)
+    return ReaderOwn(liked=bool(liked), bookmarked=bool(bookmarked), own_comments=bool(own_comments))
 
 
 def like_list_own(*, user: Any) -> QuerySet[Like]:

@@ -300,6 +300,47 @@ def test_a_signed_in_readers_own_like_never_reaches_the_anonymous_block(
         assert "csrfmiddlewaretoken" not in anonymous
 
 
+def test_signed_in_readers_share_the_thread_and_still_see_their_own_comments_and_edit_links(
+    client, reader, editor, fragments, django_capture_on_commit_callbacks
+):
+    post = PostFactory()
+    url = f"/en/posts/{post.slug}/"
+    old = CommentFactory(post=post, body="Older words")
+    Comment.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=2))
+    others = Client()
+    others.force_login(UserFactory())
+    first, read_comments = _comment_queries(others, url)
+    assert "Older words" in first
+    assert read_comments
+    # The next signed-in reader without a comment of their own gets the thread without reading it again.
+    signed_in = Client()
+    signed_in.force_login(reader)
+    with CaptureQueriesContext(connection) as queries:
+        html = _html(signed_in, url)
+    # Only their own like, bookmark and comments are looked up, in one query on the post's row.
+    assert not [q for q in queries.captured_queries if q["sql"].startswith('SELECT "community_comment"')]
+    start = first.index('<h2 id="comments-heading">')
+    assert first[start : first.index("</ol>", start)] in html
+    assert "csrfmiddlewaretoken" in html
+    # Their own comment, still editable, and one waiting for a moderator: their thread, not the shared one.
+    mine = CommentFactory(post=post, user=reader, body="My fresh words")
+    waiting = CommentFactory(post=post, user=reader, status=Comment.Status.PENDING, body="My waiting words")
+    html = _html(signed_in, url)
+    assert "My fresh words" in html
+    assert "My waiting words" in html
+    assert f"/comments/{mine.pk}/edit/" in html
+    assert "My waiting words" not in _html(others, url)
+    # Once approved and past the edit window, their comment is in the shared thread like any other.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.comment_set_status(comment=waiting, status=Comment.Status.APPROVED, by=editor)
+    Comment.objects.filter(post=post).update(created_at=timezone.now() - timedelta(days=1))
+    mine_again, theirs = _html(signed_in, url), _html(others, url)
+    assert "My waiting words" in theirs
+    assert f"/comments/{mine.pk}/edit/" not in mine_again
+    start = theirs.index('<h2 id="comments-heading">')
+    assert theirs[start : theirs.index("</ol>", start)] in mine_again
+
+
 # --- Query counts -------------------------------------------------------------------------------
 
 
