@@ -530,3 +530,24 @@ def test_the_profile_page_turns_comment_emails_off(client, reader):
     assert (preference.email_on_reply, preference.email_on_post_comment) == (False, True)
     evil = client.post("/en/comments/notifications/", {"next": "https://evil.example/"})
     assert evil["Location"] == "/en/comments/notifications/"
+
+
+def test_a_readers_own_part_of_the_block_is_read_in_one_query(reader, django_assert_num_queries):
+    from apps.community import selectors
+
+    post = PostFactory()
+    with django_assert_num_queries(1):
+        assert selectors.post_reader_own(post=post, user=reader) == selectors.ReaderOwn(False, False, False)
+    Like.objects.create(post=post, user=reader)
+    Bookmark.objects.create(post=post, user=reader)
+    gone = CommentFactory(post=post, user=reader, status=Comment.Status.PENDING, deleted_at=timezone.now())
+    old = CommentFactory(post=post, user=reader)
+    Comment.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=1))
+    CommentFactory(post=post)  # someone else's, fresh
+    assert selectors.post_reader_own(post=post, user=reader) == selectors.ReaderOwn(True, True, False)
+    Comment.objects.filter(pk=gone.pk).update(deleted_at=None)
+    assert selectors.post_reader_own(post=post, user=reader).own_comments
+    Comment.objects.filter(pk=gone.pk).update(status=Comment.Status.SPAM)
+    assert not selectors.post_reader_own(post=post, user=reader).own_comments
+    Comment.objects.filter(pk=old.pk).update(created_at=timezone.now())
+    assert selectors.post_reader_own(post=post, user=reader).own_comments
