@@ -184,8 +184,11 @@ POST_ACCESS_FIELDS = ("id", "slug", "status", "published_at", "is_premium", "pri
 def post_get_visible_access(*, slug: str, user: Any) -> Post | None:
     """The post page's post as a narrow row (`POST_ACCESS_FIELDS`), when `user` may see it (editors: any
     status; everyone else: live posts only). No ORDER BY (the slug is unique) and no joins: compiling a
-    wide modeltranslation row cost more than running it."""
-    qs = Post.objects.filter(slug=slug) if user_is_editor(user) else Post.objects.filter(live_q(), slug=slug)
+    wide modeltranslation row cost more than running it. A plain QuerySet: none of these fields is
+    translated, and modeltranslation's own adds ~0.3 ms of lookup rewriting to every page."""
+    qs = QuerySet(model=Post).filter(slug=slug)
+    if not user_is_editor(user):
+        qs = qs.filter(live_q())
     names = [f.attname for f in Post._meta.concrete_fields if f.attname in POST_ACCESS_FIELDS]
     row = next(iter(qs.order_by().values_list(*names)[:1]), None)
     # `Model.from_db` takes the values in the model's field order, as `names` has them.
