@@ -13,8 +13,10 @@ from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import (
     BooleanField,
@@ -103,12 +105,39 @@ def user_is_editor(user: Any) -> bool:
         return user.has_perm(f"{app_label}.{codename}")
     found = getattr(user, "_blog_is_editor", None)
     if found is None:
-        found = user._blog_is_editor = (
-            Permission.objects.filter(codename=codename, content_type__app_label=app_label)
-            .filter(Q(user=user) | Q(group__user=user))
-            .exists()
-        )
+        with connection.cursor() as cursor:
+            cursor.execute(_has_permission_sql(connection.vendor), [codename, app_label, user.pk, user.pk])
+            found = user._blog_is_editor = bool(cursor.fetchone()[0])
     return found
+
+
+@functools.cache
+def _has_permission_sql(vendor: str) -> str:
+    """Whether a user holds a permission (codename, app label), given them or through a group: what
+    ModelBackend answers, as one plain statement (the ORM's version cost ten times more to compile than to run).
+    Only the models' own table and column names go into the text; every value is a parameter."""
+    quote = connection.ops.quote_name
+    own = get_user_model()._meta.get_field("user_permissions")
+    member = get_user_model()._meta.get_field("groups")
+    granted = Group._meta.get_field("permissions")
+    permission, content_type = Permission._meta, ContentType._meta
+    p_id, p_ct, p_codename = (quote(permission.get_field(name).column) for name in ("id", "content_type", "codename"))
+    c_id, c_app = (quote(content_type.get_field(name).column) for name in ("id", "app_label"))
+    own_ids = (
+        f"SELECT {quote(own.m2m_reverse_name())} FROM {quote(own.m2m_db_table())}"  # noqa: S608
+        f" WHERE {quote(own.m2m_column_name())} = %s"
+    )
+    group_ids = (
+        f"SELECT g.{quote(granted.m2m_reverse_name())} FROM {quote(granted.m2m_db_table())} g"  # noqa: S608
+        f" INNER JOIN {quote(member.m2m_db_table())} m ON m.{quote(member.m2m_reverse_name())}"
+        f" = g.{quote(granted.m2m_column_name())} WHERE m.{quote(member.m2m_column_name())} = %s"
+    )
+    held = (
+        f"SELECT 1 FROM {quote(permission.db_table)} p INNER JOIN {quote(content_type.db_table)} c"  # noqa: S608
+        f" ON p.{p_ct} = c.{c_id} WHERE p.{p_codename} = %s AND c.{c_app} = %s"
+        f" AND (p.{p_id} IN ({own_ids}) OR p.{p_id} IN ({group_ids}))"
+    )
+    return f"SELECT EXISTS({held})"
 
 
 def _with_relations(qs: QuerySet[Post]) -> QuerySet[Post]:
