@@ -532,6 +532,35 @@ def test_the_profile_page_turns_comment_emails_off(client, reader):
     assert evil["Location"] == "/en/comments/notifications/"
 
 
+def test_the_kept_comment_form_carries_each_readers_own_token_and_a_fresh_stamp(reader, fragments, settings):
+    import re
+
+    from apps.community.forms import CommentForm
+
+    settings.COMMUNITY_MIN_SUBMIT_SECONDS = 0
+    post = PostFactory()
+    url = f"/en/posts/{post.slug}/"
+    forms = []
+    for user in (UserFactory(), reader):
+        browser = Client(enforce_csrf_checks=True)
+        browser.force_login(user)
+        html = _html(browser, url)
+        start = html.index('<form id="comment-form"')
+        form = html[start : html.index("</form>", start)]
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+        stamp = re.search(r'name="stamp" value="([^"]+)"', form).group(1)
+        assert "\ufffc" not in html
+        assert CommentForm({"body": "x", "stamp": stamp}, guest=False, target=f"post:{post.pk}").is_valid()
+        forms.append((form, token, stamp))
+        action = re.search(r'action="([^"]+)"', form).group(1)
+        response = browser.post(action, {"csrfmiddlewaretoken": token, "body": "Through the kept form", "stamp": stamp})
+        assert response.status_code == 302
+    (first, token_a, stamp_a), (second, token_b, stamp_b) = forms
+    assert token_a != token_b
+    assert first.replace(token_a, "T").replace(stamp_a, "S") == second.replace(token_b, "T").replace(stamp_b, "S")
+    assert Comment.objects.filter(post=post, body="Through the kept form").count() == 2
+
+
 def test_a_readers_own_part_of_the_block_is_read_in_one_query(reader, django_assert_num_queries):
     from apps.community import selectors
 
