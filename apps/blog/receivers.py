@@ -84,4 +84,7 @@ def connect() -> None:
         signal.connect(invalidate_pages, dispatch_uid=f"blog.page_cache.{name}")
     post_published.connect(_narrate_on_publish, dispatch_uid="blog.narration.on_publish")
     post_delete.connect(_narration_deleted, sender=PostNarration, dispatch_uid="blog.narration.deleted")
+    # The post page keeps its narration's facts with its article: a narration removed on its own (the admin)
+    # must not leave a player behind. New and moved audio already send `content_changed` (`_narration_changed`).
+    post_delete.connect(invalidate_pages, sender=PostNarration, dispatch_uid="blog.page_cache.narration_deleted")
     post_published.connect(translate_on_publish, dispatch_uid="blog.ai.translate_on_publish")

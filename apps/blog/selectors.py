@@ -5,6 +5,7 @@
 `scheduled_posts_flip` only tidies the stored status afterwards.
 """
 
+import functools
 import hashlib
 import re
 from collections.abc import Callable, Iterable
@@ -13,6 +14,10 @@ from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import (
     BooleanField,
@@ -33,6 +38,7 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from apps.media import speech
@@ -77,14 +83,62 @@ def live_q(*, now: datetime | None = None, prefix: str = "") -> Q:
     )
 
 
+EDITOR_PERMISSION = ("blog", "change_post")
+
+
+@functools.cache
+def _model_backends_only(backends: tuple[str, ...]) -> bool:
+    return all(issubclass(import_string(path), ModelBackend) for path in backends)
+
+
 def user_is_editor(user: Any) -> bool:
-    """Editors (the group), superusers, or anyone allowed to change posts."""
-    return bool(
-        user is not None
-        and user.is_authenticated
-        and user.is_active
-        and (user.is_superuser or user.has_perm("blog.change_post"))
+    """Editors (the group), superusers, or anyone allowed to change posts (`user.has_perm("blog.change_post")`).
+
+    With only Django's model backends (the settings' own), one EXISTS query instead of `has_perm` loading
+    every permission of the user and of their groups (two queries); kept on the user for the request."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    app_label, codename = EDITOR_PERMISSION
+    known = getattr(user, "_perm_cache", None)  # has_perm already loaded them in this request
+    if known is not None or not _model_backends_only(tuple(settings.AUTHENTICATION_BACKENDS)):
+        return user.has_perm(f"{app_label}.{codename}")
+    found = getattr(user, "_blog_is_editor", None)
+    if found is None:
+        with connection.cursor() as cursor:
+            cursor.execute(_has_permission_sql(connection.vendor), [codename, app_label, user.pk, user.pk])
+            found = user._blog_is_editor = bool(cursor.fetchone()[0])
+    return found
+
+
+@functools.cache
+def _has_permission_sql(vendor: str) -> str:
+    """Whether a user holds a permission (codename, app label), given them or through a group: what
+    ModelBackend answers, as one plain statement (the ORM's version cost ten times more to compile than to run).
+    Only the models' own table and column names go into the text; every value is a parameter."""
+    quote = connection.ops.quote_name
+    own = get_user_model()._meta.get_field("user_permissions")
+    member = get_user_model()._meta.get_field("groups")
+    granted = Group._meta.get_field("permissions")
+    permission, content_type = Permission._meta, ContentType._meta
+    p_id, p_ct, p_codename = (quote(permission.get_field(name).column) for name in ("id", "content_type", "codename"))
+    c_id, c_app = (quote(content_type.get_field(name).column) for name in ("id", "app_label"))
+    own_ids = (
+        f"SELECT {quote(own.m2m_reverse_name())} FROM {quote(own.m2m_db_table())}"  # noqa: S608
+        f" WHERE {quote(own.m2m_column_name())} = %s"
     )
+    group_ids = (
+        f"SELECT g.{quote(granted.m2m_reverse_name())} FROM {quote(granted.m2m_db_table())} g"  # noqa: S608
+        f" INNER JOIN {quote(member.m2m_db_table())} m ON m.{quote(member.m2m_reverse_name())}"
+        f" = g.{quote(granted.m2m_column_name())} WHERE m.{quote(member.m2m_column_name())} = %s"
+    )
+    held = (
+        f"SELECT 1 FROM {quote(permission.db_table)} p INNER JOIN {quote(content_type.db_table)} c"  # noqa: S608
+        f" ON p.{p_ct} = c.{c_id} WHERE p.{p_codename} = %s AND c.{c_app} = %s"
+        f" AND (p.{p_id} IN ({own_ids}) OR p.{p_id} IN ({group_ids}))"
+    )
+    return f"SELECT EXISTS({held})"
 
 
 def _with_relations(qs: QuerySet[Post]) -> QuerySet[Post]:
@@ -144,17 +198,31 @@ def post_list_visible(*, user: Any) -> QuerySet[Post]:
     return post_list_published()
 
 
-def post_get_visible(*, slug: str, user: Any, relations: bool = True) -> Post | None:
-    """The post page's post, its cover's renditions loaded for `{% picture %}`.
+def post_get_visible(*, slug: str, user: Any) -> Post | None:
+    """A post `user` may see, with its relations, cover renditions and key points (the post page reads a
+    narrower row: `post_get_visible_access`)."""
+    qs = post_list_visible(user=user).filter(slug=slug).order_by()  # the slug is unique: no ORDER BY to compile
+    return next(iter(qs.prefetch_related("cover__renditions", "key_points")[:1]), None)
 
-    `relations=False`: the post with its section, author and cover (one query), without its tags,
-    renditions and key points; the post page loads those (`post_page_relations_load`) only when its
-    article is not cached."""
-    qs = post_list_visible(user=user).filter(slug=slug)
-    if not relations:
-        return qs.prefetch_related(None).first()
-    # Key points: one query for the page's description, JSON-LD abstract and key points box.
-    return qs.prefetch_related("cover__renditions", "key_points").first()
+
+# What the post page decides per request, whatever part of it is cached: access (status, publication time,
+# premium), the buy box (price, currency) and the community block (slug). The rest of the post is read only
+# when its article is not cached (`post_with_relations`).
+POST_ACCESS_FIELDS = ("id", "slug", "status", "published_at", "is_premium", "price", "currency")
+
+
+def post_get_visible_access(*, slug: str, user: Any) -> Post | None:
+    """The post page's post as a narrow row (`POST_ACCESS_FIELDS`), when `user` may see it (editors: any
+    status; everyone else: live posts only). No ORDER BY (the slug is unique) and no joins: compiling a
+    wide modeltranslation row cost more than running it. A plain QuerySet: none of these fields is
+    translated, and modeltranslation's own adds ~0.3 ms of lookup rewriting to every page."""
+    qs = QuerySet(model=Post).filter(slug=slug)
+    if not user_is_editor(user):
+        qs = qs.filter(live_q())
+    names = [f.attname for f in Post._meta.concrete_fields if f.attname in POST_ACCESS_FIELDS]
+    row = next(iter(qs.order_by().values_list(*names)[:1]), None)
+    # `Model.from_db` takes the values in the model's field order, as `names` has them.
+    return None if row is None else Post.from_db(qs.db, names, row)
 
 
 def post_page_relations_load(*, post: Post) -> Post:
@@ -799,7 +867,8 @@ def post_list_for_sitemap() -> QuerySet[Post]:
 
 
 def post_with_relations(*, pk: int) -> Post:
-    """Any post (whatever its status) with what its page shows; for preview links."""
+    """Any post (whatever its status) with what its page shows: for preview links, and the post page's
+    article when it is not cached."""
     return _with_relations(Post.objects.filter(pk=pk)).prefetch_related("cover__renditions", "key_points").get()
 
 
@@ -900,6 +969,72 @@ def narration_unavailable_reason() -> str:
     return speech.speech_provider().unavailable_reason()
 
 
+@dataclass(frozen=True)
+class NarrationSource:
+    """A post's narration in one language as the post page keeps it with its article (per cache generation;
+    a new or moved narration starts a new one): everything but a reader's own link. `public_url` is the
+    public audio's URL, the same for everyone; private audio gets a signed URL per reader and request."""
+
+    language: str
+    asset_id: int
+    file_name: str
+    is_public: bool
+    public_url: str
+    mime_type: str
+    size: int
+    duration: float
+    provider: str
+    voice: str
+
+
+def post_narration_source(*, post: Post | int, language: str) -> NarrationSource | None:
+    """The narration of `post` in `language` with a file, or None. One query."""
+    narration = PostNarration.objects.select_related("asset").filter(post=post, language=language).first()
+    if narration is None or not narration.asset.file:
+        return None
+    asset = narration.asset
+    is_public = asset.visibility == Asset.Visibility.PUBLIC
+    return NarrationSource(
+        language=narration.language,
+        asset_id=asset.pk,
+        file_name=asset.file.name,
+        is_public=is_public,
+        public_url=asset.storage.url(asset.file.name) if is_public else "",
+        mime_type=asset.mime_type,
+        size=asset.size,
+        duration=narration.duration,
+        provider=narration.provider,
+        voice=narration.voice,
+    )
+
+
+def narration_player_for_reader(
+    *, source: NarrationSource | None, post: Post, user: Any, can_read: bool
+) -> NarrationPlayer | None:
+    """What `user` may play of `source` (see `post_narration_for_reader`). No query."""
+    if source is None or not can_read:
+        return None
+    if source.is_public:
+        if post.is_premium:
+            return None
+        url = source.public_url
+    elif user is not None and user.is_authenticated:
+        # A player is pressed long after the page loaded (preload="none"): the link outlives the usual minutes.
+        asset = Asset(pk=source.asset_id, file=source.file_name, visibility=Asset.Visibility.PRIVATE)
+        url = asset_private_url(asset=asset, for_user=user, expires=NARRATION_URL_EXPIRE)
+    else:
+        return None
+    return NarrationPlayer(
+        language=source.language,
+        url=url,
+        mime_type=source.mime_type,
+        size=source.size,
+        duration=source.duration,
+        provider=source.provider,
+        voice=source.voice,
+    )
+
+
 def post_narration_for_reader(*, post: Post, language: str, user: Any, can_read: bool | None = None) -> Any:
     """The narration of `post` in `language` that `user` may play, or None.
 
@@ -908,32 +1043,12 @@ def post_narration_for_reader(*, post: Post, language: str, user: Any, can_read:
     access does not match the post's yet (it is being moved after the post turned premium or free) is
     never handed out as a public link.
     """
-    narration = PostNarration.objects.select_related("asset").filter(post=post, language=language).first()
-    if narration is None or not narration.asset.file:
+    source = post_narration_source(post=post, language=language)
+    if source is None:
         return None
     if can_read is None:
         can_read = user_can_read_post(user=user, post=post)
-    if not can_read:
-        return None
-    asset = narration.asset
-    if asset.visibility == Asset.Visibility.PUBLIC:
-        if post.is_premium:
-            return None
-        url = asset.storage.url(asset.file.name)
-    elif user is not None and user.is_authenticated:
-        # A player is pressed long after the page loaded (preload="none"): the link outlives the usual minutes.
-        url = asset_private_url(asset=asset, for_user=user, expires=NARRATION_URL_EXPIRE)
-    else:
-        return None
-    return NarrationPlayer(
-        language=narration.language,
-        url=url,
-        mime_type=asset.mime_type,
-        size=asset.size,
-        duration=narration.duration,
-        provider=narration.provider,
-        voice=narration.voice,
-    )
+    return narration_player_for_reader(source=source, post=post, user=user, can_read=can_read)
 
 
 def post_narration_list_for_podcast(*, language: str, limit: int = 100) -> QuerySet[PostNarration]:

@@ -230,31 +230,65 @@ def _post_article(post: Post, *, language: str, can_read: bool, preview: bool) -
     article: dict[str, Any] = {
         part: render_to_string(f"blog/_post_article_{part}.html", context) for part in ARTICLE_PARTS
     }
-    return {**article, "meta": meta, "shown_language": status.shown_language}
+    return {
+        **article,
+        "meta": meta,
+        # The narration of the text shown (the source language's, when this one is missing), without the
+        # reader's link: only for readers who may hear it (`selectors.narration_player_for_reader`).
+        "narration": selectors.post_narration_source(post=post, language=status.shown_language) if can_read else None,
+    }
 
 
-def _post_page(request: HttpRequest, post: Post, *, preview: bool = False) -> HttpResponse:
+ARTICLE_ACCESS = ("full", "teaser")
+
+
+def _article_key(slug: str, language: str, access: str) -> str:
+    # By slug, so the page can look its article up before reading the post (a new slug is a new generation).
+    return f"post-article:{slug}:{language}:{access}"
+
+
+def _post_page(
+    request: HttpRequest,
+    post: Post,
+    *,
+    preview: bool = False,
+    whole: Post | None = None,
+    cached: tuple[int, dict[str, Any]] | None = None,
+) -> HttpResponse:
+    """`post`: at least `selectors.POST_ACCESS_FIELDS`, what is decided per request. `whole`: the post with
+    what its article shows, when the caller has it; otherwise loaded only when the article is not cached.
+    `cached`: (generation, {key: article}) of this post's articles already read (`post_detail`)."""
     language = get_language()
     can_read = preview or selectors.user_can_read_post(user=request.user, post=post)
+
+    def build() -> dict[str, Any]:
+        try:
+            shown = whole or selectors.post_with_relations(pk=post.pk)
+        except Post.DoesNotExist:
+            raise Http404(_("No such post.")) from None
+        return _post_article(shown, language=language, can_read=can_read, preview=preview)
+
     if post.is_live and not preview:
         # One copy per access level: a teaser is never served to a reader who may read the body, nor the
         # body to one who may not. Kept per generation, so any change readers could see shows at once.
-        access = "full" if can_read else "teaser"
-        article = page_cache.fragment(
-            f"post-article:{post.pk}:{language}:{access}",
-            lambda: _post_article(post, language=language, can_read=can_read, preview=False),
-        )
+        key = _article_key(post.slug, language, "full" if can_read else "teaser")
+        if cached is None:
+            article = page_cache.fragment(key, build)
+        elif key in cached[1]:
+            article = cached[1][key]
+        else:
+            article = build()
+            page_cache.fragment_store(key, cached[0], article)
     else:
-        article = _post_article(post, language=language, can_read=can_read, preview=preview)
+        article = build()
     context = {
         "meta": article["meta"],
         "post": post,
         "article": {part: mark_safe(article[part]) for part in ARTICLE_PARTS},  # noqa: S308 - rendered by templates
         "can_read": can_read,
         "preview": preview,
-        # The narration of the text shown (the source language's, when this one is missing).
-        "narration": selectors.post_narration_for_reader(
-            post=post, language=article["shown_language"], user=request.user, can_read=can_read
+        "narration": selectors.narration_player_for_reader(
+            source=article["narration"], post=post, user=request.user, can_read=can_read
         ),
     }
     response = render(request, "blog/post_detail.html", context)
@@ -269,11 +303,18 @@ def _post_page(request: HttpRequest, post: Post, *, preview: bool = False) -> Ht
 @require_safe
 @cached_page
 def post_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    # Tags, renditions and key points only when the article is not cached (`_post_article`).
-    post = selectors.post_get_visible(slug=slug, user=request.user, relations=False)
+    # The article's fragments first (one cache round trip). When one is there, a narrow row decides access
+    # and which one this reader gets; when none is, the whole post is read at once, as it is needed anyway.
+    language = get_language()
+    cached = page_cache.fragments_read([_article_key(slug, language, access) for access in ARTICLE_ACCESS])
+    whole = None
+    if cached[1]:
+        post = selectors.post_get_visible_access(slug=slug, user=request.user)
+    else:
+        post = whole = selectors.post_get_visible(slug=slug, user=request.user)
     if post is None:
         raise Http404(_("No such post."))
-    return _post_page(request, post)
+    return _post_page(request, post, whole=whole, cached=cached)
 
 
 @require_safe
@@ -287,7 +328,7 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
         response["Cache-Control"] = "no-store"
         return response
     post = selectors.post_with_relations(pk=post.pk)
-    return _post_page(request, post, preview=True)
+    return _post_page(request, post, preview=True, whole=post)
 
 
 def _listing(

@@ -4,13 +4,15 @@ A thread is loaded in a fixed number of queries whatever its size (one for a pos
 their authors; three for a page of the board), then built into a tree in Python.
 """
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -347,6 +349,60 @@ def post_reactions(*, post: Post, user: Any) -> Reactions:
         liked=bool(row.get("liked", False)),
         bookmarked=bool(row.get("bookmarked", False)),
     )
+
+
+@dataclass(frozen=True)
+class ReaderOwn:
+    """What of a post's community block is a signed-in reader's own."""
+
+    liked: bool
+    bookmarked: bool
+    # The thread shows them something others do not see: a comment of theirs waiting for a moderator, or
+    # one they may still edit or delete (`comment_visible_q`, `comment_can_edit`).
+    own_comments: bool
+
+
+@functools.cache
+def _reader_own_sql(vendor: str) -> str:
+    """Three EXISTS in one plain statement: the ORM took ~40 times longer to compile it (three subqueries
+    annotated on a modeltranslation row) than the database to run it, on every signed-in post page."""
+    quote = connection.ops.quote_name
+
+    def column(model: Any, name: str) -> str:
+        return quote(model._meta.get_field(name).column)
+
+    def table(model: Any) -> str:
+        return quote(model._meta.db_table)
+
+    def exists(model: Any, *conditions: str) -> str:
+        # Only the models' own table and column names go into the text; every value is a parameter.
+        return f"EXISTS(SELECT 1 FROM {table(model)} WHERE {' AND '.join(conditions)})"  # noqa: S608
+
+    def owned(model: Any) -> tuple[str, str]:
+        return f"{column(model, 'post')} = %s", f"{column(model, 'user')} = %s"
+
+    status, created = column(Comment, "status"), column(Comment, "created_at")
+    waiting_or_editable = f"({status} = %s OR ({status} = %s AND {created} > %s))"
+    comment = (*owned(Comment), f"{column(Comment, 'deleted_at')} IS NULL", waiting_or_editable)
+    checks = (exists(Like, *owned(Like)), exists(Bookmark, *owned(Bookmark)), exists(Comment, *comment))
+    return "SELECT " + ", ".join(checks)
+
+
+def post_reader_own(*, post: Post, user: Any, now: datetime | None = None) -> ReaderOwn:
+    """`user`'s like and bookmark of `post`, and whether its thread shows them anything of their own: a
+    comment of theirs, not deleted, waiting for a moderator (`comment_visible_q`) or approved and still
+    within COMMUNITY_EDIT_MINUTES (`comment_can_edit`). One query."""
+    editable_since = (now or timezone.now()) - timedelta(minutes=settings.COMMUNITY_EDIT_MINUTES)
+    params = [
+        *(post.pk, user.pk) * 3,
+        Comment.Status.PENDING.value,
+        Comment.Status.APPROVED.value,
+        connection.ops.adapt_datetimefield_value(editable_since),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_reader_own_sql(connection.vendor), params)
+        liked, bookmarked, own_comments = cursor.fetchone()
+    return ReaderOwn(liked=bool(liked), bookmarked=bool(bookmarked), own_comments=bool(own_comments))
 
 
 def like_list_own(*, user: Any) -> QuerySet[Like]:

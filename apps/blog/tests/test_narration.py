@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.core.files.storage import storages
+from django.test import Client
 from django.urls import reverse
 
 from apps.blog import selectors, services
@@ -525,4 +526,32 @@ def test_deleting_the_audio_in_the_media_library_removes_the_player_from_the_cac
     with django_capture_on_commit_callbacks(execute=True):
         media_services.asset_delete(asset=PostNarration.objects.get().asset)
     assert not PostNarration.objects.exists()
+    assert b"<audio" not in client.get(page).content
+
+
+def test_with_the_article_cached_each_reader_still_gets_their_own_signed_link(
+    client, reader, editor, narrate, settings
+):
+    settings.BLOG_FRAGMENT_CACHE_TIMEOUT = 600  # the narration's facts are kept with the article
+    post = PostFactory(is_premium=True, body_en=BODY_EN)
+    narrate(post, "en", by=editor)
+    AccessGrantFactory(user=reader, post=post)
+    page = reverse("blog:post", args=[post.slug])
+    client.force_login(reader)
+    pattern = r'<source src="([^"]+)" type="audio/mpeg">'
+    mine = re.search(pattern, client.get(page).content.decode()).group(1)
+    other = Client()
+    other.force_login(editor)
+    theirs = re.search(pattern, other.get(page).content.decode()).group(1)
+    assert mine != theirs  # signed per reader, from the cached ids
+    assert client.get(mine).status_code == 200
+    assert b"<audio" not in Client().get(page).content  # anonymous: the teaser, no player
+
+
+def test_a_narration_deleted_on_its_own_leaves_no_player_behind(client, bilingual, editor, narrate, settings):
+    settings.BLOG_FRAGMENT_CACHE_TIMEOUT = 600
+    narrate(bilingual, "en", by=editor)
+    page = reverse("blog:post", args=[bilingual.slug])
+    assert b"<audio" in client.get(page).content
+    PostNarration.objects.get().delete()
     assert b"<audio" not in client.get(page).content

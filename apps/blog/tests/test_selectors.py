@@ -214,3 +214,28 @@ def test_the_search_rule_and_the_post_page_agree_on_who_may_read_a_body(reader, 
         in_sql = set(PostModel.objects.filter(selectors.post_body_readable_q(user=user)))
         in_python = {p for p in (free, granted, revoked, locked) if selectors.user_can_read_post(user=user, post=p)}
         assert in_sql == in_python, user
+
+
+def test_editors_are_told_apart_by_the_change_post_permission_however_they_hold_it(reader, editor):
+    from django.contrib.auth.models import Group, Permission
+
+    from .factories import UserFactory
+
+    permission = Permission.objects.get(codename="change_post", content_type__app_label="blog")
+    by_group, by_own, plain = UserFactory(), UserFactory(), UserFactory()
+    group = Group.objects.create(name="Post fixers")
+    group.permissions.add(permission)
+    by_group.groups.add(group)
+    by_own.user_permissions.add(permission)
+    for user in (editor, by_group, by_own, reader, plain):
+        fresh = type(user).objects.get(pk=user.pk)
+        assert selectors.user_is_editor(fresh) == fresh.has_perm("blog.change_post")
+    assert [selectors.user_is_editor(u) for u in (editor, by_group, by_own, reader, plain)] == [
+        True,
+        True,
+        True,
+        False,
+        False,
+    ]
+    by_own.is_active = False
+    assert not selectors.user_is_editor(by_own)

@@ -13,6 +13,7 @@ from django import template
 from django.conf import settings
 from django.core.paginator import EmptyPage
 from django.http import Http404
+from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -25,7 +26,7 @@ from apps.blog import page_cache
 from apps.core.numbers import parse_whole_number
 
 from .. import selectors
-from ..forms import CommentForm, NotificationPreferenceForm
+from ..forms import CommentForm, NotificationPreferenceForm, make_stamp
 
 register = template.Library()
 
@@ -155,6 +156,11 @@ def comment_thread(nodes: list[selectors.ThreadNode]) -> SafeString:
 
 
 POST_COMMUNITY_TEMPLATE = "community/_post_community.html"
+POST_THREAD_TEMPLATE = "community/_post_thread.html"
+
+
+def _thread_html(thread: selectors.Thread) -> SafeString:
+    return mark_safe(render_to_string(POST_THREAD_TEMPLATE, {"thread": thread}))  # noqa: S308 - rendered by the template
 
 
 def _post_community_data(request: Any, post: Any, *, can_read: bool) -> dict[str, Any]:
@@ -162,15 +168,58 @@ def _post_community_data(request: Any, post: Any, *, can_read: bool) -> dict[str
     base = {"show": True, "post": post, "request": request, "user": user}
     if not can_read:
         return {**base, "locked": True}
-    thread = selectors.comment_thread_for_post(post=post, viewer=user)
-    _decorate(thread.nodes, user)
-    return {
-        **base,
-        "locked": False,
-        "thread": thread,
-        "reactions": selectors.post_reactions(post=post, user=user),
-        **_form_context(user, f"post:{post.pk}"),
-    }
+    own = selectors.post_reader_own(post=post, user=user) if user.is_authenticated else None
+    if own is not None and not own.own_comments and getattr(post, "is_live", False):
+        # Nothing in the thread is this reader's own: the thread and the counts as every such reader sees
+        # them, kept for the blog's cache generation; only their like and bookmark are read per request.
+        shared = page_cache.fragment(f"post-thread:{post.pk}:{get_language()}", lambda: _shared_thread(post))
+        thread_html, like_count, comment_count = shared
+        thread_html = mark_safe(thread_html)  # noqa: S308 - rendered by POST_THREAD_TEMPLATE
+        reactions = selectors.Reactions(
+            like_count=like_count, comment_count=comment_count, liked=own.liked, bookmarked=own.bookmarked
+        )
+    else:
+        thread = selectors.comment_thread_for_post(post=post, viewer=user)
+        _decorate(thread.nodes, user)
+        thread_html = _thread_html(thread)
+        reactions = selectors.post_reactions(post=post, user=user)
+    if user.is_authenticated:
+        form = {"form_html": _signed_in_form_html(request, post)}
+    else:
+        form = _form_context(user, f"post:{post.pk}")
+    return {**base, "locked": False, "thread_html": thread_html, "reactions": reactions, **form}
+
+
+# Stand-ins for what is the reader's own in the signed-in comment form, put in per request.
+_FORM_TOKEN, _FORM_STAMP = "\ufffccsrf-token\ufffc", "\ufffcform-stamp\ufffc"
+
+
+def _signed_in_form_html(request: Any, post: Any) -> SafeString:
+    """The comment form under a post as every signed-in reader gets it, kept per post and language; their
+    CSRF token and a fresh anti-bot stamp are put in per request (the form is otherwise the same for all)."""
+    target = f"post:{post.pk}"
+
+    def build() -> str:
+        context = {
+            **_form_context(request.user, target),
+            "action": reverse("community:new", args=["post", post.slug]),
+            "csrf_token": _FORM_TOKEN,
+            "stamp": _FORM_STAMP,
+        }
+        return render_to_string("community/_comment_form.html", context)
+
+    html = page_cache.fragment(f"post-comment-form:{post.pk}:{get_language()}", build)
+    html = html.replace(_FORM_TOKEN, get_token(request)).replace(_FORM_STAMP, make_stamp(target))
+    return mark_safe(html)  # noqa: S308 - rendered by the template; the token and stamp are URL-safe
+
+
+def _shared_thread(post: Any) -> tuple[SafeString, int, int]:
+    """(thread markup, like count, comment count) of `post` for a reader with no comment of their own in it
+    (no edit links, no waiting comment): what an anonymous reader's thread shows too."""
+    thread = selectors.comment_thread_for_post(post=post, viewer=None)
+    _decorate(thread.nodes, None)
+    reactions = selectors.post_reactions(post=post, user=None)
+    return _thread_html(thread), reactions.like_count, reactions.comment_count
 
 
 @register.inclusion_tag(POST_COMMUNITY_TEMPLATE, takes_context=True)
@@ -181,7 +230,9 @@ def post_community(context: template.Context, post: Any) -> dict[str, Any]:
     no pending comments, no CSRF token in the guest form): it is rendered once per post, language and
     path, and kept for the blog's cache generation, which a published, edited or removed comment and
     a like start anew (`_tell_readers`). The form's anti-bot stamp is then as old as the fragment, as
-    on a page-cache hit. Signed-in readers get their own rendering."""
+    on a page-cache hit. Signed-in readers get their own reactions, form and CSRF tokens per request,
+    around the thread as every reader sees it (kept the same way) unless it shows them a comment of their
+    own they may edit or that waits for a moderator (`selectors.post_reader_own`)."""
     request = context["request"]
     user = request.user
     if context.get("preview"):

@@ -300,6 +300,47 @@ def test_a_signed_in_readers_own_like_never_reaches_the_anonymous_block(
         assert "csrfmiddlewaretoken" not in anonymous
 
 
+def test_signed_in_readers_share_the_thread_and_still_see_their_own_comments_and_edit_links(
+    client, reader, editor, fragments, django_capture_on_commit_callbacks
+):
+    post = PostFactory()
+    url = f"/en/posts/{post.slug}/"
+    old = CommentFactory(post=post, body="Older words")
+    Comment.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=2))
+    others = Client()
+    others.force_login(UserFactory())
+    first, read_comments = _comment_queries(others, url)
+    assert "Older words" in first
+    assert read_comments
+    # The next signed-in reader without a comment of their own gets the thread without reading it again.
+    signed_in = Client()
+    signed_in.force_login(reader)
+    with CaptureQueriesContext(connection) as queries:
+        html = _html(signed_in, url)
+    # Only their own like, bookmark and comments are looked up, in one query on the post's row.
+    assert not [q for q in queries.captured_queries if q["sql"].startswith('SELECT "community_comment"')]
+    start = first.index('<h2 id="comments-heading">')
+    assert first[start : first.index("</ol>", start)] in html
+    assert "csrfmiddlewaretoken" in html
+    # Their own comment, still editable, and one waiting for a moderator: their thread, not the shared one.
+    mine = CommentFactory(post=post, user=reader, body="My fresh words")
+    waiting = CommentFactory(post=post, user=reader, status=Comment.Status.PENDING, body="My waiting words")
+    html = _html(signed_in, url)
+    assert "My fresh words" in html
+    assert "My waiting words" in html
+    assert f"/comments/{mine.pk}/edit/" in html
+    assert "My waiting words" not in _html(others, url)
+    # Once approved and past the edit window, their comment is in the shared thread like any other.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.comment_set_status(comment=waiting, status=Comment.Status.APPROVED, by=editor)
+    Comment.objects.filter(post=post).update(created_at=timezone.now() - timedelta(days=1))
+    mine_again, theirs = _html(signed_in, url), _html(others, url)
+    assert "My waiting words" in theirs
+    assert f"/comments/{mine.pk}/edit/" not in mine_again
+    start = theirs.index('<h2 id="comments-heading">')
+    assert theirs[start : theirs.index("</ol>", start)] in mine_again
+
+
 # --- Query counts -------------------------------------------------------------------------------
 
 
@@ -489,3 +530,53 @@ def test_the_profile_page_turns_comment_emails_off(client, reader):
     assert (preference.email_on_reply, preference.email_on_post_comment) == (False, True)
     evil = client.post("/en/comments/notifications/", {"next": "https://evil.example/"})
     assert evil["Location"] == "/en/comments/notifications/"
+
+
+def test_the_kept_comment_form_carries_each_readers_own_token_and_a_fresh_stamp(reader, fragments, settings):
+    import re
+
+    from apps.community.forms import CommentForm
+
+    settings.COMMUNITY_MIN_SUBMIT_SECONDS = 0
+    post = PostFactory()
+    url = f"/en/posts/{post.slug}/"
+    forms = []
+    for user in (UserFactory(), reader):
+        browser = Client(enforce_csrf_checks=True)
+        browser.force_login(user)
+        html = _html(browser, url)
+        start = html.index('<form id="comment-form"')
+        form = html[start : html.index("</form>", start)]
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+        stamp = re.search(r'name="stamp" value="([^"]+)"', form).group(1)
+        assert "\ufffc" not in html
+        assert CommentForm({"body": "x", "stamp": stamp}, guest=False, target=f"post:{post.pk}").is_valid()
+        forms.append((form, token, stamp))
+        action = re.search(r'action="([^"]+)"', form).group(1)
+        response = browser.post(action, {"csrfmiddlewaretoken": token, "body": "Through the kept form", "stamp": stamp})
+        assert response.status_code == 302
+    (first, token_a, stamp_a), (second, token_b, stamp_b) = forms
+    assert token_a != token_b
+    assert first.replace(token_a, "T").replace(stamp_a, "S") == second.replace(token_b, "T").replace(stamp_b, "S")
+    assert Comment.objects.filter(post=post, body="Through the kept form").count() == 2
+
+
+def test_a_readers_own_part_of_the_block_is_read_in_one_query(reader, django_assert_num_queries):
+    from apps.community import selectors
+
+    post = PostFactory()
+    with django_assert_num_queries(1):
+        assert selectors.post_reader_own(post=post, user=reader) == selectors.ReaderOwn(False, False, False)
+    Like.objects.create(post=post, user=reader)
+    Bookmark.objects.create(post=post, user=reader)
+    gone = CommentFactory(post=post, user=reader, status=Comment.Status.PENDING, deleted_at=timezone.now())
+    old = CommentFactory(post=post, user=reader)
+    Comment.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=1))
+    CommentFactory(post=post)  # someone else's, fresh
+    assert selectors.post_reader_own(post=post, user=reader) == selectors.ReaderOwn(True, True, False)
+    Comment.objects.filter(pk=gone.pk).update(deleted_at=None)
+    assert selectors.post_reader_own(post=post, user=reader).own_comments
+    Comment.objects.filter(pk=gone.pk).update(status=Comment.Status.SPAM)
+    assert not selectors.post_reader_own(post=post, user=reader).own_comments
+    Comment.objects.filter(pk=old.pk).update(created_at=timezone.now())
+    assert selectors.post_reader_own(post=post, user=reader).own_comments
