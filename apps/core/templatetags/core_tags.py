@@ -1,21 +1,26 @@
 """Template helpers shared by every page: the site chrome of base.html, cheap on every request.
 
-base.html (head, header, footer) wraps every reader page. Rendered plainly it cost ~1.2 ms a page:
+base.html (head, header, footer) wraps every reader page. Rendered plainly it cost ~1.2-1.4 ms a page:
 ~18 `reverse()`, the path resolved again once per language, dozens of `{% translate %}`, two includes
-of the account links, and Django walking its whole node tree for blocks on every render
-(`ExtendsNode` does, per request). Three helpers make it cheap:
+of the account links, four loops over the alternates, a dozen lookups for the Open Graph tags, and
+Django walking the whole node tree for blocks on every render (`ExtendsNode` does, per request). So:
 
+- `{% once user.is_authenticated nav_current %}…{% endonce %}`: the markup inside rendered once per
+  process, language, URLconf and script prefix, and per value of the variables named, then kept: the
+  header and footer parts that are the same for every reader of a language (signed in or not). What
+  it holds must depend on nothing else: no request, no CSRF token, no reader's name.
 - `{% url_once 'blog:home' as home_url %}`: `{% url %}` for a URL without arguments, reversed once
-  per URLconf, script prefix, current app and language in this process (the answer depends on
-  nothing else).
-- `{% once LANGUAGE_CODE home_url user.is_authenticated %}…{% endonce %}`: the markup inside rendered
-  once per process and per value of the variables named, then kept: the header and footer parts that
-  are the same for every reader of a language (signed in or not). What it holds must depend on
-  nothing but those variables and the active language: no request, no CSRF token, no reader's name.
+  per URLconf, script prefix, current app and language (`apps.core.reversing.reverse_once`).
+- `{% current_page home_url archive_url … as nav_current %}`: the one nav URL that is this page, the
+  only thing aria-current depends on (so the navs are kept per nav URL, not per path).
 - `{% language_alternates as alternates %}`: the page in every language, reversed from the URL the
-  request already resolved rather than resolving the path again per language.
+  request already resolved rather than resolving the path again per language; `alternates.
+  canonical_link`, `.hreflang_links`, `.og_url` and `.switch_items` write its links.
+- `{% open_graph meta %}`: the Open Graph and Twitter tags and the JSON-LD of a page's `meta`.
 
-What they keep is forgotten when a setting changes (tests override settings).
+What is kept lives in the process (it depends only on the code, settings and translations, which a
+deploy restarts) and is forgotten when a setting changes (tests) or runserver sees a file change.
+templates/base.html writes the same bytes as the plain template did (apps/core/tests/test_chrome.py).
 """
 
 from urllib.parse import unquote, urlsplit, urlunsplit
@@ -27,6 +32,7 @@ from django.dispatch import receiver
 from django.template.base import render_value_in_context
 from django.template.loader_tags import BlockNode
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse, translate_url
+from django.utils.autoreload import file_changed
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, get_language_info, override
@@ -35,12 +41,13 @@ from apps.core.reversing import reverse_once
 
 register = template.Library()
 
-# Bumped when a setting changes: every {% once %} then renders afresh.
+# Bumped when a setting changes (tests) or runserver sees a file change: every {% once %} renders afresh.
 _generation = [0]
 _language_names: dict[str, str] = {}
 
 
 @receiver(setting_changed)
+@receiver(file_changed)  # runserver: a template or a translation (.mo) edited without a restart
 def _forget_kept_chrome(**kwargs) -> None:
     _generation[0] += 1
     _language_names.clear()
