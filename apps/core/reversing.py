@@ -16,9 +16,17 @@ def _forget_reversed(**kwargs) -> None:
 
 
 def reverse_once(view_name: str, *, current_app: str | None = None) -> str:
-    key = (view_name, get_urlconf(), get_script_prefix(), current_app, get_language())
-    try:
-        return _reversed[key]
-    except KeyError:
-        url = _reversed[key] = reverse(view_name, current_app=current_app)
-        return url
+    return reverse_all_once([view_name], current_app=current_app)[0]
+
+
+def reverse_all_once(view_names: list[str], *, current_app: str | None = None) -> list[str]:
+    """`reverse_once` of each name (the URLconf, prefix and language looked up once for all)."""
+    where = (get_urlconf(), get_script_prefix(), current_app, get_language())
+    urls = []
+    for view_name in view_names:
+        try:
+            urls.append(_reversed[(view_name, *where)])
+        except KeyError:
+            url = _reversed[(view_name, *where)] = reverse(view_name, current_app=current_app)
+            urls.append(url)
+    return urls

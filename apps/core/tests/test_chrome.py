@@ -1,7 +1,7 @@
 """The site chrome (base.html) kept per process is the markup the plain template wrote, byte for byte.
 
 base.html renders its header and footer parts once per language and kind of reader ({% once %}),
-reverses its fixed URLs once (url_once) and writes the alternates and Open Graph tags in Python
+reverses its fixed URLs once (urls_once) and writes the alternates and Open Graph tags in Python
 (apps/core/templatetags/core_tags.py). templates/chrome_reference/base.html here is base.html as it
 was before (issue 16, fourth pass): every page, for anonymous and signed-in readers in both languages,
 must come out the same through either, and the same whether its parts were kept or fresh.
