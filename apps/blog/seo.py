@@ -13,6 +13,8 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from apps.core.reversing import reverse_once
+
 from .selectors import post_summary_text
 
 # JSON inside <script> must not be able to close the element.
@@ -69,7 +71,7 @@ def post_description(post: Any, *, summary: str | None = None) -> str:
 
 
 def website_jsonld() -> dict[str, Any]:
-    home = absolute(reverse("blog:home"))
+    home = absolute(reverse_once("blog:home"))
     return {
         "@context": "https://schema.org",
         "@type": "WebSite",
@@ -78,14 +80,14 @@ def website_jsonld() -> dict[str, Any]:
         "inLanguage": get_language(),
         "potentialAction": {
             "@type": "SearchAction",
-            "target": {"@type": "EntryPoint", "urlTemplate": absolute(reverse("blog:search")) + "?q={q}"},
+            "target": {"@type": "EntryPoint", "urlTemplate": absolute(reverse_once("blog:search")) + "?q={q}"},
             "query-input": "required name=q",
         },
     }
 
 
 def breadcrumb_jsonld(crumbs: list[tuple[str, str]]) -> dict[str, Any]:
-    trail = [(_("Home"), reverse("blog:home")), *crumbs]
+    trail = [(_("Home"), reverse_once("blog:home")), *crumbs]
     return {
         "@context": "https://schema.org",
         "@type": "BreadcrumbList",
